@@ -1,0 +1,21 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "docs/api/**", "bench/results.json"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      // Tests and examples use the public entry, never internals by package self-reference.
+      "no-restricted-imports": ["error", { patterns: [{ group: ["azure-lab-gallery/src/*"], message: "Import from the package entry." }] }],
+    },
+  },
+  {
+    files: ["**/*.cjs", "scripts/**", ".ci/**"],
+    languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);

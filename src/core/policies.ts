@@ -1,0 +1,93 @@
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { UntrustedUrlError } from "./errors.js";
+import { isLoopbackHost } from "./client-options.js";
+
+/** Refresh a cached token this long before it expires. */
+const REFRESH_MARGIN_MS = 2 * 60_000;
+
+/**
+ * Bearer-token policy that sends the token only to the configured ARM origin. core's own policy
+ * would attach it to any https URL, including a `Location` or `nextLink` naming another host; and
+ * it refuses plain http outright, which the loopback emulator needs.
+ */
+export function armAuthPolicy(credential: TokenCredential, scope: string, endpoint: URL): PipelinePolicy {
+  let cached: AccessToken | undefined;
+  let pending: Promise<AccessToken> | undefined;
+  const getToken = async (): Promise<AccessToken> => {
+    if (cached && cached.expiresOnTimestamp - Date.now() > REFRESH_MARGIN_MS) return cached;
+    pending ??= Promise.resolve(credential.getToken(scope))
+      .then((t) => {
+        if (!t) throw new Error("The credential returned no token.");
+        cached = t;
+        return t;
+      })
+      .finally(() => {
+        pending = undefined;
+      });
+    return pending;
+  };
+  return {
+    name: "armAuthPolicy",
+    async sendRequest(request, next) {
+      assertTrustedUrl(request.url, endpoint);
+      const token = await getToken();
+      request.headers.set("Authorization", `Bearer ${token.token}`);
+      return next(request);
+    },
+  };
+}
+
+/** Throws `UntrustedUrlError` unless `raw` is on the ARM endpoint's origin (and http only on loopback). */
+export function assertTrustedUrl(raw: string, endpoint: URL): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new UntrustedUrlError("The service returned a malformed URL; refusing to follow it.");
+  }
+  if (url.origin !== endpoint.origin || url.username || url.password) {
+    throw new UntrustedUrlError(
+      `Refusing to send a request to ${url.protocol}//${url.host}: only ${endpoint.origin} receives the bearer token. A polling or paging link pointing elsewhere is not followed.`,
+      { hint: "If you use a proxy or a sovereign cloud, set the `cloud` or `endpoint` client option to its ARM endpoint." },
+    );
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    throw new UntrustedUrlError(`Refusing plain http to ${url.host}.`);
+  }
+  return url;
+}
+
+const RETRY_AFTER_HEADERS = ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
+
+/**
+ * Normalises throttling hints before the retry policy reads them: a negative, garbage or huge
+ * `Retry-After` must neither hammer the service nor stall a script for hours.
+ */
+export function retryAfterClampPolicy(maxMs: number): PipelinePolicy {
+  return {
+    name: "retryAfterClampPolicy",
+    async sendRequest(request, next) {
+      const response = await next(request);
+      for (const name of RETRY_AFTER_HEADERS) {
+        const raw = response.headers.get(name);
+        if (raw === undefined) continue;
+        const inMs = name === "retry-after" ? parseSecondsOrDate(raw) : /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : undefined;
+        if (inMs === undefined) {
+          response.headers.delete(name);
+        } else if (inMs > maxMs) {
+          response.headers.set(name, name === "retry-after" ? String(Math.floor(maxMs / 1000)) : String(maxMs));
+        }
+      }
+      return response;
+    },
+  };
+}
+
+function parseSecondsOrDate(raw: string): number | undefined {
+  const v = raw.trim();
+  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  if (!/[a-zA-Z]/.test(v)) return undefined;
+  const d = Date.parse(v);
+  return Number.isNaN(d) ? undefined : Math.max(0, d - Date.now());
+}

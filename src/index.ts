@@ -1,0 +1,12 @@
+/**
+ * azure-lab-gallery — typed SDK for the Azure Lab Services shared image gallery workflow.
+ * @packageDocumentation
+ */
+export * from "./core/errors.js";
+export * from "./core/resource-id.js";
+export type { ClientOptions, ApiFamily, OperationOptions } from "./core/client-options.js";
+export { DEFAULT_API_VERSIONS } from "./core/client-options.js";
+export { CLOUDS, type CloudName, type CloudSettings } from "./core/cloud.js";
+export type { PagedAsyncIterableIterator, PageSettings } from "./core/paging.js";
+export type { PollerLike, OperationState, CancelOnProgress } from "./core/poller.js";
+export { SDK_VERSION } from "./core/version.js";

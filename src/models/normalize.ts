@@ -1,0 +1,100 @@
+/**
+ * Turns the raw ARM shapes of both generations into the domain types. Defensive by design: an
+ * unknown enum value or a missing field gives `undefined`, never a crash (a newer service version
+ * may add values).
+ */
+import { isResourceId, type AccountId, type GalleryImageId } from "../core/resource-id.js";
+import type { GalleryImage, OsState, OsType } from "./gallery-image.js";
+import type { Lab } from "./lab.js";
+
+type Obj = Record<string, unknown>;
+const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Reads a property whatever its casing (the preview lab-account API's casing is unconfirmed, rest-api.md A.2). */
+function prop(o: Obj, name: string): unknown {
+  if (name in o) return o[name];
+  const lower = name.toLowerCase();
+  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
+  return undefined;
+}
+
+function osType(v: unknown): OsType | undefined {
+  const s = str(v)?.toLowerCase();
+  return s === "windows" ? "Windows" : s === "linux" ? "Linux" : undefined;
+}
+function osState(v: unknown): OsState | undefined {
+  const s = str(v)?.toLowerCase();
+  return s === "generalized" ? "Generalized" : s === "specialized" ? "Specialized" : undefined;
+}
+function galleryDefinitionId(v: unknown): GalleryImageId | undefined {
+  const s = str(v);
+  return s !== undefined && isResourceId(s, "galleryImage") ? s : undefined;
+}
+
+/** Lab plan image (Images.json `Image`) → `GalleryImage`. Absent `enabledState` means Disabled (G.3). */
+export function galleryImageFromLabPlanImage(raw: unknown, account: AccountId): GalleryImage {
+  const r = obj(raw);
+  const p = obj(r["properties"]);
+  const galleryImageId = galleryDefinitionId(p["sharedGalleryId"]);
+  const regions = Array.isArray(p["availableRegions"]) ? (p["availableRegions"] as unknown[]).filter((x): x is string => typeof x === "string") : [];
+  const name = str(r["name"]) ?? "";
+  const image: GalleryImage = {
+    name,
+    displayName: str(p["displayName"]) ?? name,
+    id: str(r["id"]) ?? "",
+    galleryImageId,
+    osType: osType(p["osType"]),
+    osState: osState(p["osState"]),
+    enabled: str(p["enabledState"])?.toLowerCase() === "enabled",
+    availableRegions: regions,
+    source: galleryImageId !== undefined || (p["sharedGalleryId"] !== undefined && p["publisher"] === undefined) ? "gallery" : "marketplace",
+    account,
+  };
+  const gen = str(p["hyperVGeneration"]);
+  if (gen !== undefined) image.hyperVGeneration = gen;
+  return image;
+}
+
+/** Lab account shared image (`labaccounts/{a}/sharedImages`, A.2) → `GalleryImage`. Accounts replicate across the geography themselves. */
+export function galleryImageFromSharedImage(raw: unknown, account: AccountId): GalleryImage {
+  const r = obj(raw);
+  const p = obj(prop(r, "properties"));
+  const name = str(prop(r, "name")) ?? "";
+  const image: GalleryImage = {
+    name,
+    displayName: str(prop(p, "displayName")) ?? str(prop(p, "definitionName")) ?? name,
+    id: str(prop(r, "id")) ?? "",
+    galleryImageId: galleryDefinitionId(prop(p, "sharedGalleryId")),
+    osType: osType(prop(p, "osType")),
+    osState: osState(prop(p, "imageType")) ?? osState(prop(p, "osState")),
+    enabled: str(prop(p, "enableState"))?.toLowerCase() !== "disabled",
+    availableRegions: Array.isArray(prop(p, "availableRegions"))
+      ? (prop(p, "availableRegions") as unknown[]).filter((x): x is string => typeof x === "string")
+      : [],
+    source: "gallery",
+    account,
+  };
+  return image;
+}
+
+/** Lab plan lab (Labs.json `Lab`) → `Lab`. */
+export function labFromLabPlanLab(raw: unknown, account: AccountId): Lab {
+  const r = obj(raw);
+  const p = obj(r["properties"]);
+  const vm = obj(p["virtualMachineProfile"]);
+  const sku = obj(vm["sku"]);
+  return {
+    name: str(r["name"]) ?? "",
+    id: (str(r["id"]) ?? "") as Lab["id"],
+    account,
+    title: str(p["title"]),
+    location: str(r["location"]),
+    provisioningState: str(p["provisioningState"]) ?? "Succeeded",
+    state: str(p["state"]),
+    galleryImageId: galleryDefinitionId(obj(vm["imageReference"])["id"]),
+    sku: str(sku["name"]),
+    capacity: typeof sku["capacity"] === "number" ? sku["capacity"] : undefined,
+    adminUsername: str(obj(vm["adminUser"])["username"]),
+  };
+}
