@@ -1,0 +1,74 @@
+/**
+ * Shared msw harness for the core tests: one server per file, a fake credential that counts token
+ * requests, and a per-host request log so a test can prove another host never saw a request.
+ */
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll } from "vitest";
+import { ArmTransport } from "../../src/core/transport.js";
+import type { ClientOptions } from "../../src/core/client-options.js";
+
+export const ARM = "https://management.azure.com";
+export const TOKEN = "secret-token-0123456789";
+export const SUB = "00000000-0000-0000-0000-000000000001";
+export const RG_PATH = `/subscriptions/${SUB}/resourceGroups/rg`;
+export const LAB_PATH = `${RG_PATH}/providers/Microsoft.LabServices/labs/lab1`;
+export const OP_BASE = `${ARM}/subscriptions/${SUB}/providers/Microsoft.LabServices/locations/westus/operationResults`;
+
+export interface SeenRequest {
+  method: string;
+  url: string;
+  host: string;
+  authorization: string | null;
+  userAgent: string | null;
+}
+
+export function fakeCredential(token = TOKEN): TokenCredential & { calls: number } {
+  const cred = {
+    calls: 0,
+    async getToken(): Promise<AccessToken> {
+      cred.calls++;
+      return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
+    },
+  };
+  return cred;
+}
+
+/** Starts msw for the file; `seen` lists every request that reached the interceptor, handled or not. */
+export function useMsw() {
+  const server = setupServer();
+  const seen: SeenRequest[] = [];
+  beforeAll(() => {
+    server.listen({ onUnhandledRequest: "error" });
+    server.events.on("request:start", ({ request }) => {
+      const u = new URL(request.url);
+      seen.push({
+        method: request.method,
+        url: request.url,
+        host: u.host,
+        authorization: request.headers.get("authorization"),
+        userAgent: request.headers.get("user-agent"),
+      });
+    });
+  });
+  afterEach(() => {
+    server.resetHandlers();
+    seen.length = 0;
+  });
+  afterAll(() => server.close());
+  return {
+    server,
+    seen,
+    count: (pred: (r: SeenRequest) => boolean) => seen.filter(pred).length,
+    hosts: () => [...new Set(seen.map((r) => r.host))],
+  };
+}
+
+export function transport(options: ClientOptions = {}): ArmTransport {
+  return new ArmTransport({
+    credential: fakeCredential(),
+    retryOptions: { maxRetries: 0 },
+    pollIntervalInMs: 0,
+    ...options,
+  });
+}
