@@ -3,6 +3,7 @@
  * requests, and a per-host request log so a test can prove another host never saw a request.
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import { http, HttpResponse } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { ArmTransport } from "../../src/core/transport.js";
@@ -71,4 +72,49 @@ export function transport(options: ClientOptions = {}): ArmTransport {
     pollIntervalInMs: 0,
     ...options,
   });
+}
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * A declarative route table in the style of core-lro's `runLro({ routes })`: each `METHOD url`
+ * answers its replies in order, repeating the last one. Returns per-route hit counters.
+ * A key with a query matches only that exact URL (the §G.1 operation URLs share a path and differ
+ * by their signed query, and must be followed verbatim); a key without one matches any query.
+ * A request no route matches gets a 418, which fails the test that caused it.
+ */
+export function routeTable(server: ReturnType<typeof setupServer>, routes: Record<string, Reply[]>) {
+  const hits: Record<string, number> = {};
+  const byPath = new Map<string, { method: string; keys: string[] }>();
+  for (const key of Object.keys(routes)) {
+    const [method, url] = key.split(" ") as [string, string];
+    const path = `${method} ${url.split("?")[0] as string}`;
+    hits[key] = 0;
+    const group = byPath.get(path) ?? { method, keys: [] };
+    group.keys.push(key);
+    byPath.set(path, group);
+  }
+  for (const [path, group] of byPath) {
+    const handler = http[group.method.toLowerCase() as "get" | "put" | "post" | "delete" | "patch"];
+    server.use(
+      handler(path.slice(group.method.length + 1), ({ request }) => {
+        const key =
+          group.keys.find((k) => k.slice(group.method.length + 1) === request.url) ??
+          group.keys.find((k) => !k.includes("?"));
+        if (key === undefined) return HttpResponse.json({ error: { code: "NoRoute", message: request.url } }, { status: 418 });
+        const replies = routes[key] as Reply[];
+        const n = hits[key] ?? 0;
+        hits[key] = n + 1;
+        const r = replies[Math.min(n, replies.length - 1)] as Reply;
+        return r.body === undefined
+          ? new HttpResponse(null, { status: r.status, headers: r.headers ?? {} })
+          : HttpResponse.json(r.body as never, { status: r.status, headers: r.headers ?? {} });
+      }),
+    );
+  }
+  return hits;
 }
