@@ -9,7 +9,8 @@
  */
 import type { OperationOptions } from "@azure/core-client";
 import type { ApiFamily } from "./client-options.js";
-import { OperationFailedError, UnexpectedResponseError, type ArmErrorDetail, parseRetryAfterMs } from "./errors.js";
+import { OperationFailedError, UnexpectedResponseError, ValidationError, parseRetryAfterMs, readArmErrorDetail } from "./errors.js";
+import { assertTrustedUrl } from "./policies.js";
 import type { ArmRequest, ArmTransport, HttpMethod, RawArmResponse } from "./transport.js";
 
 export type LroStatus = "running" | "succeeded" | "failed" | "canceled";
@@ -75,8 +76,9 @@ function operationIdOf(h: LroHandle): string | undefined {
 }
 
 function failure(h: LroHandle, status: "failed" | "canceled", body: unknown, httpStatus: number): OperationFailedError {
-  const b = (body ?? {}) as { error?: ArmErrorDetail; properties?: { resourceOperationError?: ArmErrorDetail; error?: ArmErrorDetail } };
-  const detail = b.error ?? b.properties?.resourceOperationError ?? b.properties?.error;
+  const b = (body ?? {}) as { error?: unknown; properties?: { resourceOperationError?: unknown; error?: unknown } };
+  // The operation's error is service data like any error body: type-checked, not trusted.
+  const detail = readArmErrorDetail(b.error ?? b.properties?.resourceOperationError ?? b.properties?.error);
   const opId = operationIdOf(h);
   return new OperationFailedError({
     statusCode: httpStatus,
@@ -84,6 +86,8 @@ function failure(h: LroHandle, status: "failed" | "canceled", body: unknown, htt
     code: detail?.code ?? (status === "failed" ? "OperationFailed" : "OperationCanceled"),
     message: detail?.message ?? `The operation ended ${status === "failed" ? "Failed" : "Canceled"} without an error message.`,
     details: detail?.details,
+    additionalInfo: detail?.additionalInfo,
+    target: detail?.target,
     operationId: opId,
     hint: opId ? `Quote operation id ${opId} if you contact Azure support.` : undefined,
   });
@@ -121,9 +125,11 @@ export function interpretInitial(
     else throw new UnexpectedResponseError(`The service accepted ${method} (HTTP 202) but gave no Location to follow.`, 202);
     return { handle, poll: { status: "running", body: raw.body, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: percentOf(raw.body) } };
   }
-  // 200/201: done unless the resource says it is still provisioning.
+  // 200/201: done unless the resource says it is still provisioning. A 201 that names an
+  // Azure-AsyncOperation but has no provisioningState in its body is still an async create (ARM RPC:
+  // 201 Created means "accepted, track it"), so it is polled rather than reported done.
   const state = statusOf(provisioningStateOf(raw.body));
-  if (state === "running") {
+  if (state === "running" || (state === undefined && raw.status === 201 && operationUrl)) {
     handle.mode = operationUrl ? "operation" : "body";
     return { handle, poll: { status: "running", body: raw.body, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: undefined } };
   }
@@ -184,12 +190,61 @@ export async function finalLroResult(
   options?: OperationOptions,
 ): Promise<unknown> {
   if (handle.method === "DELETE") return undefined;
-  if (handle.mode === "operation") {
-    if (handle.finalStateVia === "original-uri") return (await transport.sendRaw("GET", handle.resourceUrl, undefined, options)).body;
-    if (handle.finalStateVia === "location" && handle.locationUrl) {
-      return (await transport.sendRaw("GET", handle.locationUrl, undefined, options)).body;
-    }
-    return lastBody;
+  if (handle.finalStateVia === "original-uri") {
+    // The result of a PUT is the resource (ARM RPC async PUT; rest-api.md G.1 "PUT ends with a GET of
+    // the resource"). Only skip the read when the last answer already was the resource: an initial
+    // 200/201 that was terminal, a provisioningState poll, or a Location that *is* the resource URL.
+    const lastWasResource =
+      handle.mode === "done" || handle.mode === "body" || (handle.mode === "location" && sameUrl(handle.locationUrl, handle.resourceUrl));
+    if (lastWasResource) return lastBody;
+    return (await transport.sendRaw("GET", handle.resourceUrl, undefined, options)).body;
+  }
+  if (handle.mode === "operation" && handle.finalStateVia === "location" && handle.locationUrl) {
+    // G.1: POST and DELETE end with one GET of the Location URL.
+    return (await transport.sendRaw("GET", handle.locationUrl, undefined, options)).body;
   }
   return lastBody;
+}
+
+function sameUrl(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.origin === y.origin && x.pathname.toLowerCase() === y.pathname.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+const METHODS = new Set(["GET", "PUT", "PATCH", "DELETE", "POST"]);
+const MODES = new Set(["operation", "location", "body", "done"]);
+const FINAL_STATES = new Set(["original-uri", "location", "azure-async-operation"]);
+
+/**
+ * Checks a handle restored from a resume token. The token is caller-supplied text: a garbled or
+ * edited one must fail here, before any request, and its URLs must be on the ARM origin (the same
+ * rule as a Location header), so a token cannot send the bearer token anywhere else.
+ */
+export function validateLroHandle(value: unknown, endpoint: URL): LroHandle {
+  const bad = (why: string) =>
+    new ValidationError(`The resume token does not describe an operation: ${why}.`, [{ path: "token", message: why }], {
+      hint: "Pass the exact string returned by poller.serialize().",
+    });
+  if (typeof value !== "object" || value === null) throw bad("no operation state");
+  const h = value as Record<string, unknown>;
+  if (typeof h["method"] !== "string" || !METHODS.has(h["method"])) throw bad("unknown method");
+  if (typeof h["mode"] !== "string" || !MODES.has(h["mode"])) throw bad("unknown polling mode");
+  if (typeof h["finalStateVia"] !== "string" || !FINAL_STATES.has(h["finalStateVia"])) throw bad("unknown final-state-via");
+  if (typeof h["api"] !== "string") throw bad("no api family");
+  for (const k of ["resourceUrl", "operationUrl", "locationUrl"]) {
+    if (h[k] !== undefined && typeof h[k] !== "string") throw bad(`${k} is not a string`);
+  }
+  if (typeof h["resourceUrl"] !== "string") throw bad("no resource URL");
+  if (h["mode"] === "operation" && typeof h["operationUrl"] !== "string") throw bad("no operation URL");
+  if (h["mode"] === "location" && typeof h["locationUrl"] !== "string") throw bad("no Location URL");
+  for (const k of ["resourceUrl", "operationUrl", "locationUrl"]) {
+    if (typeof h[k] === "string") assertTrustedUrl(h[k], endpoint);
+  }
+  return h as unknown as LroHandle;
 }
