@@ -15,7 +15,7 @@ import { markdownFiles } from "./markdown-snippets.js";
 const WRITTEN_ELSEWHERE = new Set(["docs/emulator.md", "docs/galleries.md", "docs/export.md", "docs/create-lab.md", "docs/cli.md", "README.md"]);
 
 /** GitHub's heading slug: lower case, drop punctuation except `-` and `_`, spaces become `-`. */
-export function slug(heading: string): string {
+function slug(heading: string): string {
   return heading
     .trim()
     .toLowerCase()
