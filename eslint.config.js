@@ -9,6 +9,8 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/consistent-type-imports": "error",
+      // `let { a, b } = …` where only `b` is reassigned is clearer than splitting the destructuring.
+      "prefer-const": ["error", { destructuring: "all" }],
       // Tests and examples use the public entry, never internals by package self-reference.
       "no-restricted-imports": ["error", { patterns: [{ group: ["azure-lab-gallery/src/*"], message: "Import from the package entry." }] }],
     },
