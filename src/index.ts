@@ -10,3 +10,7 @@ export { CLOUDS, type CloudName, type CloudSettings } from "./core/cloud.js";
 export type { PagedAsyncIterableIterator, PageSettings } from "./core/paging.js";
 export type { PollerLike, OperationState, CancelOnProgress } from "./core/poller.js";
 export { SDK_VERSION } from "./core/version.js";
+export type { GalleryImage, OsState, OsType, ImageSource, AttachedGallery } from "./models/gallery-image.js";
+export type { Lab, LabProvisioningState, CreateLabState, CreateLabPhase } from "./models/lab.js";
+export { LabClient, type CreateLabOptions, type CreateLabCredentials, type CreateLabOperationOptions, type DeleteLabState } from "./clients/lab-client.js";
+export { RESERVED_USERNAMES } from "./clients/lab/credentials.js";
