@@ -23,6 +23,7 @@ import {
   type LabAccountId,
   type ParsedResourceId,
 } from "../../core/resource-id.js";
+import { logger } from "../../core/logger.js";
 import { sleep } from "../../core/sleep.js";
 import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
@@ -196,6 +197,17 @@ export class LabAccountBackend implements LabBackend {
 
   async startCreate(request: CreateLabRequest, options: OperationOptions | undefined): Promise<CreateProgress> {
     if (!request.accountImageId) throw new Error("internal: classic create without a shared image id");
+    const i = request.input;
+    const ignored = [
+      i.title !== undefined && "title",
+      i.description !== undefined && "description",
+      i.capacity !== undefined && "capacity",
+      i.security !== undefined && "security",
+      (i.connection?.webRdpAccess !== undefined || i.connection?.webSshAccess !== undefined) && "web access",
+    ].filter((x): x is string => typeof x === "string");
+    if (ignored.length > 0) {
+      logger.warning(`createFromGalleryImage: classic lab accounts have no ${ignored.join(", ")} setting at creation; not sent.`);
+    }
     await this.transport.send({
       method: "POST",
       path: resourcePath(this.accountId, "createLab"),
