@@ -412,6 +412,36 @@ describe("createFromGalleryImage on a classic lab account", () => {
     expect(got.name).toBe("classic-chem");
   });
 
+  it("reuses, conflicts, fails typed, resumes, gets and lists on a lab account", async () => {
+    await attachClassicGallery();
+    const labs = client(ACCOUNT);
+    const poller = labs.createFromGalleryImage(opts({ name: "classic-bio", sku: "Medium" }), { intervalInMs: 20 });
+    await poller.submitted();
+    const token = await poller.serialize();
+    expect(Buffer.from(token.slice(token.indexOf(".") + 1), "base64url").toString("utf8")).not.toContain(PASSWORD);
+    const posts = emu.requests.filter((r) => r.method === "POST").length;
+    const lab = await LabClient.resumeCreate(token, { endpoint: emu.url, credential: emu.credential, pollIntervalInMs: 20 });
+    expect(lab.provisioningState).toBe("Succeeded");
+    expect(emu.requests.filter((r) => r.method === "POST").length).toBe(posts);
+
+    const again = await labs.createFromGalleryImage(opts({ name: "classic-bio", sku: "Medium" }), { ifExists: "reuse" });
+    expect(again.id).toBe(lab.id);
+    await expect(labs.createFromGalleryImage(opts({ name: "classic-bio", sku: "Medium" }))).rejects.toBeInstanceOf(ConflictError);
+    // chemistry-101 exists in the seed, made from a Marketplace image.
+    await expect(labs.createFromGalleryImage(opts({ name: "chemistry-201", sku: "Medium" }), { ifExists: "reuse" })).rejects.toBeInstanceOf(ConflictError);
+    expect(emu.requests.filter((r) => r.method === "POST").length).toBe(posts);
+
+    emu.faults.add({ kind: "lroFail", code: "LabQuotaExceeded", message: "No quota." });
+    await expect(labs.createFromGalleryImage(opts({ name: "classic-fail", sku: "Medium" }), { intervalInMs: 20 })).rejects.toBeInstanceOf(OperationFailedError);
+
+    const names: string[] = [];
+    for await (const l of labs.list()) names.push(l.name);
+    expect(names).toEqual(expect.arrayContaining(["classic-bio", "chemistry-201"]));
+    const got = await labs.get("classic-bio");
+    expect(got.galleryImageId?.toLowerCase()).toBe(WIN11.toLowerCase());
+    // DELETE labaccounts/{a}/labs/{l} (Labs_Delete, 2018-10-15) is not served by the emulator yet: not tested here.
+  });
+
   it("rejects a non-admin user synchronously", () => {
     expectRejectedBeforeSending(
       () =>
@@ -569,6 +599,32 @@ describe("validation: each rule throws synchronously and sends nothing", () => {
     const before = emu.requests.length;
     expect(() => new LabClient(GALLERY, { endpoint: emu.url, credential: emu.credential })).toThrow(ValidationError);
     expect(emu.requests.length).toBe(before);
+  });
+});
+
+describe("secrets", () => {
+  it("never logs the password, even at verbose level, and never puts it in progress states", async () => {
+    await planReady();
+    const lines: string[] = [];
+    const before = AzureLogger.log;
+    const level = getLogLevel();
+    setLogLevel("verbose");
+    AzureLogger.log = (...args: unknown[]) => {
+      lines.push(args.map((a) => (typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+    };
+    const states: string[] = [];
+    try {
+      const poller = client().createFromGalleryImage(opts({ image: WIN11_V1 }), { intervalInMs: 20 });
+      poller.onProgress((s) => states.push(JSON.stringify(s)));
+      await poller;
+    } finally {
+      AzureLogger.log = before;
+      if (level) setLogLevel(level);
+      else setLogLevel("warning");
+    }
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join("\n")).not.toContain(PASSWORD);
+    expect(states.join("\n")).not.toContain(PASSWORD);
   });
 });
 
