@@ -1,9 +1,11 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  // `cli` is the `lab-gallery` bin (dist/cli.js); `demo` is `npm run demo`. Only the library entry
+  // gets declarations.
+  entry: { index: "src/index.ts", cli: "src/cli/bin.ts" },
   format: ["esm", "cjs"],
-  dts: true,
+  dts: { entry: { index: "src/index.ts" } },
   sourcemap: true,
   clean: true,
   target: "node20",

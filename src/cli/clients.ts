@@ -1,0 +1,91 @@
+/**
+ * The SDK surface the CLI calls, as narrow interfaces, and the factories that build the real clients.
+ * Commands only see these interfaces, so in-process tests can hand in fakes while the spawned-binary
+ * tests exercise the real clients against the emulator.
+ */
+import type { AccountId, ClassicLabId, ClientOptions, LabId, PollerLike } from "../index.js";
+import type { AttachedGallery, GalleryImage } from "../models/gallery-image.js";
+import type { CreateLabState, ExportState, Lab } from "../models/lab.js";
+
+export interface ImageFilter {
+  enabled?: boolean;
+  source?: "gallery" | "marketplace";
+  osState?: "Generalized" | "Specialized";
+  osType?: "Windows" | "Linux";
+  displayName?: string;
+}
+
+export interface AccountClientLike {
+  attachGallery(galleryId: string, options?: { replace?: boolean; preflight?: boolean }): Promise<AttachedGallery>;
+  getAttachedGallery(): Promise<AttachedGallery | undefined>;
+  detachGallery(): Promise<unknown>;
+  listImages(filter?: ImageFilter): AsyncIterable<GalleryImage>;
+  getImage(nameOrId: string): Promise<GalleryImage>;
+  setImageEnabled(names: string[], enabled: boolean): Promise<GalleryImage[]>;
+}
+
+export interface ExportOptions {
+  imageName: string;
+  replicateTo?: string[] | "geography";
+}
+export interface ExportPollOptions {
+  experimentalClassicSaveImage?: boolean;
+}
+
+export interface TemplateClientLike {
+  exportToGallery(options: ExportOptions, pollOptions?: ExportPollOptions): PollerLike<ExportState, GalleryImage>;
+}
+
+export type LabCredentials =
+  | { kind: "new"; adminUser: { username: string; password: string } }
+  | { kind: "fromImage"; username: string; password: string };
+
+export interface CreateLabOptions {
+  name: string;
+  image: GalleryImage | string;
+  sku: string;
+  usageQuota: { hours: number };
+  credentials: LabCredentials;
+  location?: string;
+  title?: string;
+  capacity?: number;
+}
+
+export interface LabClientLike {
+  createFromGalleryImage(options: CreateLabOptions, extra?: { enableImage?: boolean }): PollerLike<CreateLabState, Lab>;
+  get(name: string): Promise<Lab>;
+  list(): AsyncIterable<Lab>;
+  delete(name: string): Promise<unknown>;
+}
+
+export interface EmulatorRunOptions {
+  port?: number;
+  seed?: string;
+  speed?: number;
+  statePath?: string;
+}
+
+/** Factories for everything the CLI talks to. */
+export interface CliDeps {
+  accountClient(account: AccountId, options: ClientOptions): AccountClientLike;
+  templateClient(lab: LabId | ClassicLabId, options: ClientOptions): TemplateClientLike;
+  resumeExport(token: string, options: ClientOptions): PollerLike<ExportState, GalleryImage>;
+  labClient(account: AccountId, options: ClientOptions): LabClientLike;
+  /** Runs the standalone emulator until interrupted; resolves when it has stopped. */
+  runEmulator(options: EmulatorRunOptions, io: { log(line: string): void; signal: AbortSignal }): Promise<void>;
+}
+
+function notYet(what: string): never {
+  throw new Error(`${what} is not available in this build yet.`);
+}
+
+/** The real clients. */
+export function defaultDeps(): CliDeps {
+  return {
+    accountClient: () => notYet("LabAccountClient"),
+    templateClient: () => notYet("TemplateClient"),
+    resumeExport: () => notYet("TemplateClient.resumeExport"),
+    labClient: () => notYet("LabClient"),
+    runEmulator: async () => notYet("The emulator"),
+  };
+}
