@@ -3,7 +3,7 @@
  * Commands only see these interfaces, so in-process tests can hand in fakes while the spawned-binary
  * tests exercise the real clients against the emulator.
  */
-import type { AccountId, ClassicLabId, ClientOptions, LabId, PollerLike } from "../index.js";
+import { LabAccountClient, LabClient, TemplateClient, type AccountId, type ClassicLabId, type ClientOptions, type LabId, type PollerLike } from "../index.js";
 import type { AttachedGallery, GalleryImage } from "../models/gallery-image.js";
 import type { CreateLabState, ExportState, Lab } from "../models/lab.js";
 
@@ -24,12 +24,14 @@ export interface AccountClientLike {
   setImageEnabled(names: string[], enabled: boolean): Promise<GalleryImage[]>;
 }
 
+
 export interface ExportOptions {
   imageName: string;
   replicateTo?: string[] | "geography";
 }
 export interface ExportPollOptions {
   experimentalClassicSaveImage?: boolean;
+  preflight?: boolean;
 }
 
 export interface TemplateClientLike {
@@ -52,10 +54,10 @@ export interface CreateLabOptions {
 }
 
 export interface LabClientLike {
-  createFromGalleryImage(options: CreateLabOptions, extra?: { enableImage?: boolean }): PollerLike<CreateLabState, Lab>;
+  createFromGalleryImage(options: CreateLabOptions, extra?: { enableImage?: boolean; preflight?: boolean }): PollerLike<CreateLabState, Lab>;
   get(name: string): Promise<Lab>;
   list(): AsyncIterable<Lab>;
-  delete(name: string): Promise<unknown>;
+  delete(name: string): PromiseLike<unknown>;
 }
 
 export interface EmulatorRunOptions {
@@ -75,17 +77,15 @@ export interface CliDeps {
   runEmulator(options: EmulatorRunOptions, io: { log(line: string): void; signal: AbortSignal }): Promise<void>;
 }
 
-function notYet(what: string): never {
-  throw new Error(`${what} is not available in this build yet.`);
-}
-
-/** The real clients. */
+/** The real clients of the public SDK. */
 export function defaultDeps(): CliDeps {
   return {
-    accountClient: () => notYet("LabAccountClient"),
-    templateClient: () => notYet("TemplateClient"),
-    resumeExport: () => notYet("TemplateClient.resumeExport"),
-    labClient: () => notYet("LabClient"),
-    runEmulator: async () => notYet("The emulator"),
+    accountClient: (account, options) => new LabAccountClient(account, options),
+    templateClient: (lab, options) => new TemplateClient(lab, options),
+    resumeExport: (token, options) => TemplateClient.resumeExport(token, options),
+    labClient: (account, options) => new LabClient(account, options),
+    runEmulator: async () => {
+      throw new Error("The emulator is not available in this build yet.");
+    },
   };
 }

@@ -224,14 +224,15 @@ describe("labs", () => {
 
   it("creates with new admin credentials, the password from LAB_GALLERY_PASSWORD", async () => {
     const { client, calls } = fakeLabClient();
-    const r = await runCli([...create, "--admin-user", "teacher", "--usage-quota-hours", "12", "--capacity", "3", "--title", "Intro"], { labClient: () => client }, {
+    const account = fakeAccountClient();
+    const r = await runCli([...create, "--admin-user", "teacher", "--usage-quota-hours", "12", "--capacity", "3", "--title", "Intro"], { labClient: () => client, accountClient: () => account.client }, {
       env: { LAB_GALLERY_PASSWORD: SENTINEL },
     });
     expect(r.code).toBe(0);
     expect(calls[0]?.[1]).toEqual([
       {
         name: "intro-101",
-        image: "win11-base",
+        image: expect.objectContaining({ name: "win11-base" }),
         sku: "Classic_Fsv2_2_4GB_128_S_SSD",
         usageQuota: { hours: 12 },
         credentials: { kind: "new", adminUser: { username: "teacher", password: SENTINEL } },
@@ -247,7 +248,7 @@ describe("labs", () => {
 
   it("creates with the image's credentials; --password-stdin", async () => {
     const { client, calls } = fakeLabClient();
-    const r = await runCli([...create, "--credentials-from-image", "--username", "labadmin", "--password-stdin", "--enable-image"], { labClient: () => client }, { stdin: `${SENTINEL}\n` });
+    const r = await runCli([...create.map((a) => (a === "win11-base" ? `${PLAN_ID}/images/win11-base` : a)), "--credentials-from-image", "--username", "labadmin", "--password-stdin", "--enable-image"], { labClient: () => client }, { stdin: `${SENTINEL}\n` });
     expect(r.code).toBe(0);
     expect(calls[0]?.[1]).toMatchObject([{ credentials: { kind: "fromImage", username: "labadmin", password: SENTINEL }, usageQuota: { hours: 10 } }, { enableImage: true }]);
   });
@@ -273,7 +274,7 @@ describe("labs", () => {
           error: new ImageCredentialsError(`Image biology-2026 is specialized; password ${SENTINEL} cannot be used`, [], { hint: "Use --credentials-from-image." }),
         }).poller as never,
     });
-    const r = await runCli(["--json", ...create, "--admin-user", "teacher"], { labClient: () => client }, { env: { LAB_GALLERY_PASSWORD: SENTINEL } });
+    const r = await runCli(["--json", ...create, "--admin-user", "teacher"], { labClient: () => client, accountClient: () => fakeAccountClient().client }, { env: { LAB_GALLERY_PASSWORD: SENTINEL } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("hint: Use --credentials-from-image.");
     expect(r.stdout + r.stderr).not.toContain(SENTINEL);
@@ -282,7 +283,7 @@ describe("labs", () => {
 
   it("--no-wait returns after the request was accepted", async () => {
     const { client } = fakeLabClient();
-    const r = await runCli(["--json", ...create, "--admin-user", "t", "--no-wait"], { labClient: () => client }, { env: { LAB_GALLERY_PASSWORD: SENTINEL } });
+    const r = await runCli(["--json", ...create, "--admin-user", "t", "--no-wait"], { labClient: () => client, accountClient: () => fakeAccountClient().client }, { env: { LAB_GALLERY_PASSWORD: SENTINEL } });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "running", name: "intro-101" });
   });
@@ -344,7 +345,7 @@ describe("export", () => {
     const r = await runCli(["export", "--lab", LAB_ID, "--image-name", "bio", "--replicate-to", "geography"], deps);
     expect(r.code).toBe(0);
     expect(calls).toEqual([LAB_ID, { imageName: "bio", replicateTo: "geography" }, {}]);
-    expect(r.stderr).toContain("save bio: saving 30%");
+    expect(r.stderr).toContain("export bio: saving 30%");
     expect(r.stderr).toContain("replicate eastus: replicating 40%");
     expect(r.stderr).toContain("replicate eastus: completed 100%");
     expect(r.stdout).toMatch(/^Exported bio\./);

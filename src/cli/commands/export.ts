@@ -40,10 +40,9 @@ export function parseReplicateTo(raw: string): string[] | "geography" {
   return [...new Set(regions)];
 }
 
+/** One bar for the export as a whole (validate, save, locate), one per region while replicating. */
 function showProgress(progress: ProgressView, s: ExportState): void {
-  const savePercent = s.phase === "replicating" || s.phase === "done" ? 100 : s.percentComplete;
-  const saveStatus = s.phase === "validating" ? "validating" : s.phase === "saving" ? "saving" : "saved";
-  progress.update("save", `save ${s.imageName}`, savePercent, saveStatus);
+  progress.update("export", `export ${s.imageName}`, s.percentComplete, s.phase);
   for (const r of s.regions) {
     progress.update(`region:${r.region}`, `replicate ${r.region}`, r.progress, r.state.toLowerCase());
   }

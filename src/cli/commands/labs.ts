@@ -90,7 +90,7 @@ export function registerLabs(program: Command, ctx: () => CliContext): void {
     labs
       .command("create")
       .description("create a lab from a gallery image")
-      .requiredOption("--image <nameOrId>", "image name (or id) on the lab plan or lab account")
+      .requiredOption("--image <nameOrId>", "image name on the lab plan or lab account, or an image or gallery image definition id")
       .requiredOption("--name <name>", "name of the new lab")
       .requiredOption("--sku <sku>", "VM size, e.g. Classic_Fsv2_2_4GB_128_S_SSD")
       .option("--usage-quota-hours <hours>", "hours each student may use the VM", wholeNumber("--usage-quota-hours"), 10)
@@ -127,11 +127,14 @@ export function registerLabs(program: Command, ctx: () => CliContext): void {
     c.out.addSecret(password);
     const credentials: LabCredentials =
       plan.kind === "new" ? { kind: "new", adminUser: { username: plan.username, password } } : { kind: "fromImage", username: plan.username, password };
-    const request: CreateLabOptions = { name: opts.name, image: opts.image, sku: opts.sku, usageQuota: { hours: opts.usageQuotaHours }, credentials };
+    const clientOptions = c.clientOptions();
+    // The SDK takes an image id or a GalleryImage; a bare name is looked up on the account first.
+    const image = opts.image.startsWith("/") ? opts.image : await c.deps.accountClient(account, clientOptions).getImage(opts.image);
+    const request: CreateLabOptions = { name: opts.name, image, sku: opts.sku, usageQuota: { hours: opts.usageQuotaHours }, credentials };
     if (opts.capacity !== undefined) request.capacity = opts.capacity;
     if (opts.title !== undefined) request.title = opts.title;
     if (opts.location !== undefined) request.location = opts.location;
-    const client = c.deps.labClient(account, c.clientOptions());
+    const client = c.deps.labClient(account, clientOptions);
     const poller = client.createFromGalleryImage(request, opts.enableImage ? { enableImage: true } : {});
     c.out.info(`Creating lab ${opts.name} on ${describeId(account)} from ${opts.image}…`);
     if (!opts.wait) {
