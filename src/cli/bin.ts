@@ -3,11 +3,16 @@
 import { run } from "./program.js";
 
 const interruptHandlers = new Set<() => void>();
-process.on("SIGINT", () => {
-  // Nothing is waiting that could stop cleanly: exit like any interrupted command.
-  if (interruptHandlers.size === 0) process.exit(130);
-  for (const h of [...interruptHandlers]) h();
-});
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
+  process.on(signal, () => {
+    // Nothing is waiting that could stop cleanly: exit like any interrupted command.
+    if (interruptHandlers.size === 0) process.exit(code);
+    for (const h of [...interruptHandlers]) h();
+  });
+}
 
 void run(
   process.argv.slice(2),

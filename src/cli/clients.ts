@@ -60,11 +60,11 @@ export interface LabClientLike {
   delete(name: string): PromiseLike<unknown>;
 }
 
-export interface EmulatorRunOptions {
-  port?: number;
-  seed?: string;
-  speed?: number;
-  statePath?: string;
+/** A running emulator, as the `emulator` command needs it. */
+export interface RunningEmulatorLike {
+  url: string;
+  subscriptionId: string;
+  close(): Promise<void>;
 }
 
 /** Factories for everything the CLI talks to. */
@@ -73,8 +73,8 @@ export interface CliDeps {
   templateClient(lab: LabId | ClassicLabId, options: ClientOptions): TemplateClientLike;
   resumeExport(token: string, options: ClientOptions): PollerLike<ExportState, GalleryImage>;
   labClient(account: AccountId, options: ClientOptions): LabClientLike;
-  /** Runs the standalone emulator until interrupted; resolves when it has stopped. */
-  runEmulator(options: EmulatorRunOptions, io: { log(line: string): void; signal: AbortSignal }): Promise<void>;
+  /** Starts the standalone emulator from its own command-line arguments (the emulator's runner). */
+  runEmulator(argv: string[], io: { out(line: string): void; err(line: string): void }): Promise<RunningEmulatorLike>;
 }
 
 /** The real clients of the public SDK. */
@@ -84,8 +84,7 @@ export function defaultDeps(): CliDeps {
     templateClient: (lab, options) => new TemplateClient(lab, options),
     resumeExport: (token, options) => TemplateClient.resumeExport(token, options),
     labClient: (account, options) => new LabClient(account, options),
-    runEmulator: async () => {
-      throw new Error("The emulator is not available in this build yet.");
-    },
+    // Loaded only by the `emulator` command, so the other commands start without it.
+    runEmulator: async (argv, io) => (await import("../emulator/cli.js")).runEmulatorCli(argv, io),
   };
 }

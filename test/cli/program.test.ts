@@ -11,7 +11,7 @@ const acct = ["--account", PLAN_ID];
 
 describe("usage and help", () => {
   it("--help on every level exits 0 and prints to stdout", async () => {
-    for (const argv of [[], ["gallery"], ["gallery", "attach"], ["images", "list"], ["export"], ["export", "resume"], ["labs", "create"], ["emulator"]]) {
+    for (const argv of [[], ["gallery"], ["gallery", "attach"], ["images", "list"], ["export"], ["export", "resume"], ["labs", "create"]]) {
       const r = await runCli([...argv, "--help"], {});
       expect(r.code, argv.join(" ")).toBe(0);
       expect(r.stdout).toMatch(/^Usage: lab-gallery/);
@@ -90,6 +90,35 @@ describe("usage and help", () => {
     // No endpoint: the SDK's default (lazy DefaultAzureCredential), nothing overridden.
     expect(c?.endpoint).toBeUndefined();
     expect(c?.credential).toBeUndefined();
+  });
+});
+
+describe("emulator", () => {
+  it("forwards its arguments to the emulator's runner, prints the URL, stops on Ctrl-C", async () => {
+    let interrupt: (() => void) | undefined;
+    const seen: string[][] = [];
+    let closed = false;
+    const deps = {
+      runEmulator: async (argv: string[], io: { out(l: string): void }) => {
+        seen.push(argv);
+        io.out("Emulator listening on http://127.0.0.1:7071");
+        return { url: "http://127.0.0.1:7071", subscriptionId: SUB, close: async () => void (closed = true) };
+      },
+    };
+    const pending = runCli(["--json", "emulator", "--port", "7071", "--seed", "demo", "--speed", "100"], deps, {
+      onInterrupt: (cb) => {
+        interrupt = cb;
+        return () => (interrupt = undefined);
+      },
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    interrupt?.();
+    const r = await pending;
+    expect(r.code).toBe(0);
+    expect(seen).toEqual([["--port", "7071", "--seed", "demo", "--speed", "100"]]);
+    expect(JSON.parse(r.stdout)).toEqual({ url: "http://127.0.0.1:7071", subscriptionId: SUB });
+    expect(r.stderr).toContain("Emulator listening");
+    expect(closed).toBe(true);
   });
 });
 

@@ -1,50 +1,49 @@
-/** `lab-gallery emulator`: the standalone ARM emulator (same runner as `npm run emulator`). */
-import type { Command } from "commander";
-import type { EmulatorRunOptions } from "../clients.js";
-import { parseNonNegativeInt, type CliContext } from "../context.js";
+/**
+ * `lab-gallery emulator [options]`: the standalone emulator. Its options, help and start-up are the
+ * emulator's own runner (`runEmulatorCli`, the same code as `npm run emulator`); this command only
+ * forwards the arguments, keeps the process alive until Ctrl-C or SIGTERM, and closes it cleanly.
+ * With `--json` the URL and subscription id are printed as one JSON object on stdout.
+ */
+import { CommanderError, type Command } from "commander";
+import type { CliContext } from "../context.js";
 import { UsageError } from "../errors.js";
-
-interface EmulatorCliOptions {
-  port?: number;
-  seed?: string;
-  speed?: number;
-  state?: string;
-}
-
-function parseSpeed(raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 1_000_000) throw new UsageError(`--speed must be a number > 0 (1 = real time), got ${JSON.stringify(raw)}.`);
-  return n;
-}
-
-function parsePort(raw: string): number {
-  const n = parseNonNegativeInt(raw, "--port");
-  if (n > 65535) throw new UsageError(`--port must be 0-65535, got ${n}.`);
-  return n;
-}
 
 export function registerEmulator(program: Command, ctx: () => CliContext): void {
   program
     .command("emulator")
-    .description("run the Lab Services + Compute Gallery emulator on localhost until Ctrl-C")
-    .option("-p, --port <port>", "port to listen on (0 picks a free one)", parsePort)
-    .option("--seed <seed>", 'initial state: "demo", "empty" or a path to a JSON seed file')
-    .option("--speed <factor>", "how much faster than real time long operations run", parseSpeed)
-    .option("--state <path>", "load state from this file at start and save it there on exit")
-    .addHelpText("after", "\nExamples:\n  $ lab-gallery emulator --port 7071 --seed demo --speed 100\n  $ LAB_GALLERY_ENDPOINT=http://127.0.0.1:7071 lab-gallery images list --account …")
-    .action(async (opts: EmulatorCliOptions) => {
+    .description("run the Lab Services + Compute Gallery emulator on localhost until Ctrl-C (options: lab-gallery emulator --help)")
+    .usage("[--port <n>] [--seed demo|empty|<file>] [--speed <n>] [--state <file>] [--cert <file> --key <file>]")
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .argument("[options...]", "passed to the emulator's runner")
+    .action(async (args: string[]) => {
       const c = ctx();
-      const run: EmulatorRunOptions = {};
-      if (opts.port !== undefined) run.port = opts.port;
-      if (opts.seed !== undefined) run.seed = opts.seed;
-      if (opts.speed !== undefined) run.speed = opts.speed;
-      if (opts.state !== undefined) run.statePath = opts.state;
-      const controller = new AbortController();
-      const off = c.onInterrupt(() => controller.abort());
+      let running: { url: string; subscriptionId: string; close(): Promise<void> };
       try {
-        await c.deps.runEmulator(run, { log: (line) => c.out.info(line), signal: controller.signal });
-      } finally {
-        off();
+        running = await c.deps.runEmulator(args, {
+          // The runner's own lines are the result in human mode; with --json they are logs.
+          out: (line) => (c.out.json ? c.out.info(line) : c.out.writeOut(`${line}\n`)),
+          err: (line) => c.out.writeErr(`${line}\n`),
+        });
+      } catch (e) {
+        if (e instanceof CommanderError) {
+          if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return;
+          // Parse errors were printed by the runner's commander ("error: …"); others were not.
+          if (e.message.startsWith("error:")) throw e;
+          throw new UsageError(e.message);
+        }
+        throw e;
       }
+      if (c.out.json) c.out.result({ url: running.url, subscriptionId: running.subscriptionId }, () => "");
+      else c.out.info(`Point the CLI at it: export LAB_GALLERY_ENDPOINT=${running.url}   (Ctrl-C stops it)`);
+      await new Promise<void>((resolve) => {
+        const off = c.onInterrupt(() => {
+          off();
+          resolve();
+        });
+      });
+      c.out.info("Stopping the emulator…");
+      await running.close();
     });
 }
