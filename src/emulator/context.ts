@@ -101,10 +101,13 @@ export function pagedList(ctx: Ctx, items: Json[]): Response {
   const page = items.slice(skip, skip + ctx.options.pageSize);
   const body: JsonObject = { value: page };
   if (skip + ctx.options.pageSize < items.length) {
-    const next = new URL(ctx.url.pathname + ctx.url.search, originWithPort(ctx.origin));
-    next.searchParams.set("$skipToken", String(skip + ctx.options.pageSize));
-    // URL drops default ports; rebuild the string with the explicit one.
-    body["nextLink"] = `${originWithPort(ctx.origin)}${next.pathname}${next.search}`;
+    // G.3: `…&$skipToken=200` with a literal `$`; other query parameters are kept as the caller sent them.
+    const kept = ctx.url.search
+      .replace(/^\?/, "")
+      .split("&")
+      .filter((p) => p !== "" && !/^(\$|%24)skiptoken=/i.test(p));
+    kept.push(`$skipToken=${skip + ctx.options.pageSize}`);
+    body["nextLink"] = `${originWithPort(ctx.origin)}${ctx.url.pathname}?${kept.join("&")}`;
   }
   return jsonResponse(200, body);
 }

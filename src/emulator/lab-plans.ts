@@ -56,7 +56,7 @@ export interface PlanImage {
   enabled: boolean;
 }
 
-export const marketplaceImageName = (m: MarketplaceImage) => `${m.publisher}.${m.offer}.${m.sku}`;
+export const marketplaceImageName = (m: MarketplaceImage) => m.name ?? `${m.publisher}.${m.offer}.${m.sku}`;
 const stateKey = (containerId: string, name: string) => `${containerId.toLowerCase()}|${name.toLowerCase()}`;
 
 /**
@@ -321,6 +321,7 @@ const LAB_REQUIRED = ["autoShutdownProfile", "connectionProfile", "securityProfi
 const VM_PROFILE_REQUIRED = ["createOption", "imageReference", "usageQuota", "sku", "adminUser"];
 
 interface ResolvedImage {
+  gallery: boolean;
   osType: string;
   osState: string;
   adminUsername: string | undefined;
@@ -344,13 +345,14 @@ function resolveLabImage(ctx: Ctx, plan: StoredResource, ref: JsonObject, locati
       // Compute's wording for an image not replicated to the region (C.5/E); raised when the lab is created.
       throw new ArmHttpError(404, "GalleryImageNotFound", `The gallery image ${img.gallery.definition.id} is not available in ${location} region. Please contact image owner to replicate to this region, or change your requested region.`);
     }
-    return { osType: img.gallery.osType, osState: img.gallery.osState, adminUsername: img.gallery.adminUsername, imageReference: { id: img.gallery.definition.id } };
+    return { gallery: true, osType: img.gallery.osType, osState: img.gallery.osState, adminUsername: img.gallery.adminUsername, imageReference: { id: img.gallery.definition.id } };
   }
   const name = `${str(ref["publisher"]) ?? ""}.${str(ref["offer"]) ?? ""}.${str(ref["sku"]) ?? ""}`;
-  const img = byName(name);
+  const lower = (v: unknown) => String(v ?? "").toLowerCase();
+  const img = images.find((i) => i.enabled && i.marketplace && lower(i.marketplace.publisher) === lower(ref["publisher"]) && lower(i.marketplace.offer) === lower(ref["offer"]) && lower(i.marketplace.sku) === lower(ref["sku"]));
   if (!img || !img.marketplace) throw imageNotFound(plan, name);
   const m = img.marketplace;
-  return { osType: m.osType, osState: "Generalized", adminUsername: undefined, imageReference: { offer: m.offer, publisher: m.publisher, sku: m.sku, version: str(ref["version"]) ?? m.version } };
+  return { gallery: false, osType: m.osType, osState: "Generalized", adminUsername: undefined, imageReference: { offer: m.offer, publisher: m.publisher, sku: m.sku, version: str(ref["version"]) ?? m.version } };
 }
 
 async function putLab(ctx: Ctx): Promise<Response> {
@@ -395,11 +397,12 @@ async function putLab(ctx: Ctx): Promise<Response> {
   } else {
     if (str(vmp["imageReference"]["id"])) throw badRequest("A lab that uses an image id needs properties.labPlanId: images are resolved through the lab plan.", "InvalidParameter", "properties.labPlanId");
     const r = vmp["imageReference"];
-    image = { osType: "Windows", osState: "Generalized", adminUsername: undefined, imageReference: clone(r) };
+    image = { gallery: false, osType: "Windows", osState: "Generalized", adminUsername: undefined, imageReference: clone(r) };
   }
   // C.5 / B.5: generalized images need credentials (the spec: password "required for the TemplateVM createOption");
   // specialized images keep the template's accounts, so no password is needed.
-  if (image.osState !== "Specialized" && !str(admin["password"])) {
+  // Marketplace images are exempt: putLab.json creates a TemplateVM lab from one without a password.
+  if (image.gallery && image.osState !== "Specialized" && !str(admin["password"])) {
     throw badRequest("virtualMachineProfile.adminUser.password is required for an image that is not specialized.", "InvalidParameter", "properties.virtualMachineProfile.adminUser.password");
   }
   const sku = isObject(vmp["sku"]) ? clone(vmp["sku"]) : { name: String(vmp["sku"]) };

@@ -71,6 +71,8 @@ export interface OperationRecord {
 }
 
 export interface MarketplaceImage {
+  /** Lab plan image name; default `publisher.offer.sku` (G.3). */
+  name?: string;
   publisher: string;
   offer: string;
   sku: string;
