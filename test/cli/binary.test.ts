@@ -155,7 +155,7 @@ describe("lab-gallery (built binary) against the emulator", () => {
       cli(["labs", "create", ...base, "--name", "intro-103"]),
       cli(["labs", "create", ...base, "--name", "intro-104", "--password-stdin", "--no-wait"], { input: `${SENTINEL}\n` }),
       // Both preflight reads fail: one clean error line, no crash or stack trace.
-      cli(["labs", "create", ...base.map((a) => (a === PLAN ? missingPlan : a)), "--name", "intro-105"], { env }),
+      cli(["labs", "create", ...base.map((a) => (a === PLAN ? missingPlan : a === "win11-base" ? `${GALLERY}/images/win11-base` : a)), "--name", "intro-105"], { env }),
     ]);
     expect(onMissingPlan.code).toBe(1);
     expect(onMissingPlan.stderr).toMatch(/^Creating lab intro-105 .*\nerror: .*\nhint: /);
