@@ -13,7 +13,7 @@ import {
   type ValidationIssue,
 } from "../core/errors.js";
 import type { PollerLike } from "../core/poller.js";
-import { parseResourceId, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
+import { formatResourceId, parseResourceId, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
 import { ArmTransport } from "../core/transport.js";
 import { LabAccountClient } from "../clients/lab-account-client.js";
 import { LabClient, type CreateLabOptions } from "../clients/lab-client.js";
@@ -90,6 +90,19 @@ function backendFor(accountId: string, clientOptions: ClientOptions): LabBackend
   return parsed.kind === "labPlan" ? new LabPlanBackend(transport, parsed.id as LabPlanId) : new LabAccountBackend(transport, parsed.id as LabAccountId);
 }
 
+/** The id of the account's image `name` (lab plan image or lab account shared image), or undefined for an invalid name. */
+function accountImageId(accountId: string, name: string): string | undefined {
+  const p = parseResourceId(accountId, "labPlan", "labAccount");
+  const scope = { subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup };
+  try {
+    return p.kind === "labPlan"
+      ? formatResourceId("labPlanImage", { ...scope, names: { labPlan: p.names["labPlan"] as string, image: name } })
+      : formatResourceId("labAccountSharedImage", { ...scope, names: { labAccount: p.names["labAccount"] as string, sharedImage: name } });
+  } catch {
+    return undefined;
+  }
+}
+
 function invalidRows(issues: ValidationIssue[], rows: number, total: number): ValidationError {
   const lines = issues.slice(0, 20).map((i) => `  - ${i.path}: ${i.message}`);
   if (issues.length > 20) lines.push(`  - …and ${issues.length - 20} more`);
@@ -111,6 +124,12 @@ export function validateLabRows(accountId: string, image: string | GalleryImage,
   }
   const client = new LabClient(accountId, clientOptions);
   const issues: ValidationIssue[] = [];
+  // A bare image name is looked up on the account later; for the row checks it stands as the
+  // account's image id of that name (same rules, no request).
+  const stand = typeof image === "string" && !image.startsWith("/") ? accountImageId(client.accountId, image) : image;
+  if (stand === undefined) {
+    throw new ValidationError(`image ${JSON.stringify(String(image).slice(0, 100))} is not an image name or id.`, [{ path: "image", message: "not an image name or id" }]);
+  }
   const bad = new Set<number>();
   const seen = new Map<string, number>();
   labs.forEach((row, i) => {
@@ -121,7 +140,7 @@ export function validateLabRows(accountId: string, image: string | GalleryImage,
     if (typeof row !== "object" || row === null || Array.isArray(row)) return add("", "expected a lab definition object");
     try {
       // Builds the poller only: nothing is sent until it is awaited.
-      client.createFromGalleryImage({ ...row, image } as CreateLabOptions, { preflight: false });
+      client.createFromGalleryImage({ ...row, image: stand } as CreateLabOptions, { preflight: false });
     } catch (e) {
       if (!isValidationError(e)) throw e;
       if (e.issues.length === 0) add("", e.message.split("\n")[0] ?? e.message);
