@@ -365,6 +365,14 @@ describe.each(GENERATIONS)("$kind", (gen) => {
     }
   });
 
+  it("passes abortSignal through: an aborted signal stops the call", async () => {
+    const c = client(gen.id);
+    const err = await c.getAccount({ abortSignal: AbortSignal.abort() }).catch((e: unknown) => e);
+    expect((err as Error).name).toBe("AbortError");
+    const listErr = await collect(c.listImages({ abortSignal: AbortSignal.abort() })).catch((e: unknown) => e);
+    expect((listErr as Error).name).toBe("AbortError");
+  });
+
   describe("getAccount", () => {
     it("returns id, kind, name, region and allowed regions", async () => {
       const info = await client(gen.id).getAccount();
