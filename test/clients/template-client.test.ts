@@ -128,6 +128,8 @@ describe("exportToGallery on a lab plan", () => {
     expect(image.galleryImageId).toBe(`${ids(emu).gallery}/images/biology-2026`);
     expect(image.galleryImageVersionId).toBe(`${ids(emu).gallery}/images/biology-2026/versions/1.0.0`);
     expect(image.account).toBe(ids(emu).plan);
+    expect(image.id).toBe(`${ids(emu).plan}/images/biology-2026`); // the lab plan's image, as lab creators see it
+    expect(image.enabled).toBe(false); // lab plans list gallery images disabled (B.4)
     const def = await readGallery(emu, image.galleryImageId as string);
     expect(def["properties"]["osState"]).toBe("Specialized");
     expect(image.osType).toBe(def["properties"]["osType"]);
@@ -356,6 +358,18 @@ describe("polling cadence (manual clock, fake timers)", () => {
     await settle();
     await vi.advanceTimersByTimeAsync(1000);
     await until(() => operationPolls(emu) === polls0 + 2);
+    controller.abort();
+    await done;
+  });
+
+  it("Retry-After wins over intervalInMs (never faster than the service asks)", async () => {
+    const emu = await emulator({ seed: "demo", clock: "manual", retryAfterSeconds: 1, locationBehavior: "rpc" });
+    const { controller, done, polls0 } = await startSaving(emu, 100, true);
+    await vi.advanceTimersByTimeAsync(999);
+    await settle();
+    expect(operationPolls(emu)).toBe(polls0);
+    await vi.advanceTimersByTimeAsync(1);
+    await until(() => operationPolls(emu) === polls0 + 1);
     controller.abort();
     await done;
   });
