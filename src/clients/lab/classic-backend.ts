@@ -275,7 +275,12 @@ export class LabAccountBackend implements LabBackend {
   async getLab(name: string, options: OperationOptions | undefined): Promise<Lab> {
     const { body } = await this.transport.send<unknown>({ method: "GET", path: this.labPath(name), api: this.api, options });
     const env = await this.transport.getOptional<unknown>({ path: this.envPath(name), api: this.api, options });
-    return this.toLab(body, env);
+    // The template records the account's shared image; its gallery definition is on the shared image.
+    const rs = obj(prop(obj(obj(env)["properties"]), "resourceSettings"));
+    const shared = str(prop(rs, "sharedImageResourceId"));
+    const imageName = shared === undefined ? undefined : this.accountImageName(shared);
+    const image = imageName === undefined ? undefined : await this.getImage(imageName, options).catch(() => undefined);
+    return this.toLab(body, env, image?.image.galleryImageId);
   }
 
   listLabs(options: OperationOptions | undefined): PagedAsyncIterableIterator<Lab> {
