@@ -80,7 +80,9 @@ export async function runArmOperation(
   intervalInMs?: number,
 ): Promise<unknown> {
   const signal = request.options?.abortSignal;
-  let { handle, poll } = await startLro(transport, request, finalStateVia);
+  const started = await startLro(transport, request, finalStateVia);
+  const handle = started.handle;
+  let poll = started.poll;
   while (poll.status === "running") {
     await sleep(intervalInMs ?? poll.retryAfterMs ?? transport.options.pollIntervalInMs, signal);
     poll = await pollLro(transport, handle, request.options);

@@ -50,6 +50,19 @@ export class ImageNotReplicatedError extends LabGalleryError {
   }
 }
 
+/**
+ * A check made before a request (a "preflight") found that the request would fail or do the wrong
+ * thing; nothing was sent. `reason` is a stable machine-readable word, `hint` says how to fix it.
+ */
+export class PreconditionFailedError extends LabGalleryError {
+  override name = "PreconditionFailedError";
+  readonly reason: string;
+  constructor(message: string, reason: string, options?: { cause?: unknown; hint?: string | undefined }) {
+    super(message, options);
+    this.reason = reason;
+  }
+}
+
 /** A URL given by the service (Location, Azure-AsyncOperation, nextLink) or by the caller is not trusted. */
 export class UntrustedUrlError extends LabGalleryError {
   override name = "UntrustedUrlError";
@@ -150,6 +163,7 @@ const FAMILY: Record<string, readonly string[]> = {
     "ValidationError",
     "ImageCredentialsError",
     "ImageNotReplicatedError",
+    "PreconditionFailedError",
     "UntrustedUrlError",
     "ConnectionError",
     "UnexpectedResponseError",
@@ -173,6 +187,7 @@ export const isLabGalleryError = guard<LabGalleryError>("LabGalleryError");
 export const isValidationError = guard<ValidationError>("ValidationError");
 export const isImageCredentialsError = guard<ImageCredentialsError>("ImageCredentialsError");
 export const isImageNotReplicatedError = guard<ImageNotReplicatedError>("ImageNotReplicatedError");
+export const isPreconditionFailedError = guard<PreconditionFailedError>("PreconditionFailedError");
 export const isUntrustedUrlError = guard<UntrustedUrlError>("UntrustedUrlError");
 export const isConnectionError = guard<ConnectionError>("ConnectionError");
 export const isUnexpectedResponseError = guard<UnexpectedResponseError>("UnexpectedResponseError");

@@ -64,7 +64,8 @@ function percentOf(body: unknown): number | undefined {
   return typeof p === "number" && Number.isFinite(p) ? Math.min(100, Math.max(0, p)) : undefined;
 }
 
-function operationIdOf(h: LroHandle): string | undefined {
+/** The operation id (last path segment of the operation URL), for support requests. */
+export function operationIdOf(h: LroHandle): string | undefined {
   const u = h.operationUrl ?? h.locationUrl;
   if (!u) return undefined;
   try {

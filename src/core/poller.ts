@@ -29,6 +29,12 @@ export interface PollerDriver<TState extends OperationState<TResult>, TResult> {
   step(signal: AbortSignalLike | undefined): Promise<StepOutcome>;
   /** The resumable part of the state as plain JSON (no token, no secret). */
   snapshot(): unknown;
+  /**
+   * Optional: receives a `notify` function to call whenever the driver changed `state` in the
+   * middle of a `start` or `step` (a multi-request step), so `onProgress` sees every change and not
+   * only the state at step boundaries. Calls without a change are ignored.
+   */
+  bind?(notify: () => void): void;
 }
 
 const TOKEN_PREFIX = "lgpoll1.";
@@ -79,6 +85,7 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
     private readonly opts: CreatePollerOptions,
   ) {
     if (opts.resumed) this.started = Promise.resolve({ delayMs: 0 });
+    driver.bind?.(() => this.emit());
   }
 
   get isDone(): boolean {

@@ -42,6 +42,18 @@ export interface ExportState extends OperationState<GalleryImage> {
   regions: RegionProgress[];
   labId: string;
   imageName: string;
+  /**
+   * Who replicates the new version: `none` (lab plan, no `replicateTo`), `requested` (lab plan: the
+   * SDK extends the version's target regions), `automatic` (lab account: the service replicates
+   * across its geography by itself).
+   */
+  replication: "none" | "requested" | "automatic";
+  /** The lab plan or lab account, once read. */
+  accountId?: string | undefined;
+  /** The attached gallery, once read. */
+  galleryId?: string | undefined;
+  /** The save operation's id (quote it to Azure support), once the save was sent. */
+  operationId?: string | undefined;
   galleryImageId?: GalleryImageId | undefined;
   galleryImageVersionId?: GalleryImageVersionId | undefined;
 }
