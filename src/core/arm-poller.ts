@@ -4,7 +4,7 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
 import type { OperationOptions } from "@azure/core-client";
 import type { OperationState, PollerLike } from "@azure/core-lro";
-import { finalLroResult, pollLro, startLro, type FinalStateVia, type LroHandle, type LroPoll } from "./lro.js";
+import { finalLroResult, pollLro, startLro, validateLroHandle, type FinalStateVia, type LroHandle, type LroPoll } from "./lro.js";
 import { createPoller, decodeResumeToken, type StepOutcome } from "./poller.js";
 import { sleep } from "./sleep.js";
 import type { ArmRequest, ArmTransport } from "./transport.js";
@@ -38,7 +38,8 @@ export function armOperationPoller<TResult>(
     options?: OperationOptions | undefined;
   },
 ): PollerLike<ArmOperationState<TResult>, TResult> {
-  let handle: LroHandle | undefined = init.resumeFrom ? (decodeResumeToken(init.kind, init.resumeFrom) as LroHandle) : undefined;
+  let handle: LroHandle | undefined =
+    init.resumeFrom !== undefined ? validateLroHandle(decodeResumeToken(init.kind, init.resumeFrom), transport.options.endpoint) : undefined;
   const state: ArmOperationState<TResult> = { status: handle ? "running" : "notStarted" };
   const apply = async (p: LroPoll, signal: AbortSignalLike | undefined): Promise<StepOutcome> => {
     if (p.percentComplete !== undefined) state.percentComplete = Math.max(state.percentComplete ?? 0, p.percentComplete);

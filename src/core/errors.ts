@@ -83,11 +83,18 @@ export class UnexpectedResponseError extends LabGalleryError {
   }
 }
 
+/** `ErrorAdditionalInfo` of the ARM common types: e.g. the policy that denied a request. */
+export interface ArmErrorAdditionalInfo {
+  type: string;
+  info?: unknown;
+}
+
 export interface ArmErrorDetail {
   code: string;
   message: string;
   target?: string;
   details?: ArmErrorDetail[];
+  additionalInfo?: ArmErrorAdditionalInfo[];
 }
 
 export interface ArmErrorInit {
@@ -96,6 +103,7 @@ export interface ArmErrorInit {
   message: string;
   target?: string | undefined;
   details?: ArmErrorDetail[] | undefined;
+  additionalInfo?: ArmErrorAdditionalInfo[] | undefined;
   requestId?: string | undefined;
   correlationId?: string | undefined;
   hint?: string | undefined;
@@ -109,6 +117,8 @@ export class ArmError extends LabGalleryError {
   readonly code: string;
   readonly target: string | undefined;
   readonly details: readonly ArmErrorDetail[];
+  /** `additionalInfo` of the error body (policy denials put the policy here). */
+  readonly additionalInfo: readonly ArmErrorAdditionalInfo[];
   /** `x-ms-request-id`: quote it to Azure support. */
   readonly requestId: string | undefined;
   /** `x-ms-correlation-request-id`. */
@@ -119,6 +129,7 @@ export class ArmError extends LabGalleryError {
     this.code = init.code;
     this.target = init.target;
     this.details = init.details ?? [];
+    this.additionalInfo = init.additionalInfo ?? [];
     this.requestId = init.requestId;
     this.correlationId = init.correlationId;
   }
@@ -214,26 +225,47 @@ function clip(s: string): string {
   return s.length > MAX_MESSAGE ? `${s.slice(0, MAX_MESSAGE)}…` : s;
 }
 
-function asDetail(v: unknown, depth = 0): ArmErrorDetail | undefined {
-  if (typeof v !== "object" || v === null || depth > 5) return undefined;
+/** A detail as read from the wire: `code` stays undefined when the service gave none. */
+type WireDetail = Omit<ArmErrorDetail, "code"> & { code: string | undefined };
+
+function asAdditionalInfo(v: unknown): ArmErrorAdditionalInfo[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const out: ArmErrorAdditionalInfo[] = [];
+  for (const x of v.slice(0, 50)) {
+    if (typeof x !== "object" || x === null || typeof (x as { type?: unknown }).type !== "string") continue;
+    const o = x as { type: string; info?: unknown };
+    out.push(o.info === undefined ? { type: o.type } : { type: o.type, info: o.info });
+  }
+  return out;
+}
+
+// Fields of the wrong type are dropped rather than passed on: callers branch on `code`, and a
+// number or object there would break a `switch` silently.
+function asDetail(v: unknown, depth = 0): WireDetail | undefined {
+  if (typeof v !== "object" || v === null || Array.isArray(v) || depth > 5) return undefined;
   const o = v as Record<string, unknown>;
-  const code = typeof o["code"] === "string" ? o["code"] : undefined;
+  const code = typeof o["code"] === "string" && o["code"].length > 0 ? o["code"] : undefined;
   const message = typeof o["message"] === "string" ? o["message"] : undefined;
   if (code === undefined && message === undefined) return undefined;
-  const d: ArmErrorDetail = { code: code ?? "Unknown", message: clip(message ?? "") };
+  const d: WireDetail = { code, message: clip(message ?? "") };
   if (typeof o["target"] === "string") d.target = o["target"];
   if (Array.isArray(o["details"])) {
-    d.details = o["details"].map((x) => asDetail(x, depth + 1)).filter((x): x is ArmErrorDetail => x !== undefined).slice(0, 50);
+    d.details = o["details"]
+      .slice(0, 50)
+      .map((x) => asDetail(x, depth + 1))
+      .filter((x): x is WireDetail => x !== undefined)
+      .map((x) => withCode(x, "Unknown"));
   }
+  const info = asAdditionalInfo(o["additionalInfo"]);
+  if (info) d.additionalInfo = info;
   return d;
 }
 
-/**
- * Reads an ARM error body in either of its documented forms: 2022-08-01 `CloudError` and 2023-06-07
- * `ErrorResponse` are the same wire shape `{error:{code,message,target,details}}` (rest-api.md B.8);
- * some services answer the bare `{code,message}`.
- */
-export function parseArmErrorBody(bodyText: string | undefined): ArmErrorDetail | undefined {
+function withCode(d: WireDetail, fallback: string): ArmErrorDetail {
+  return { ...d, code: d.code ?? fallback };
+}
+
+function readErrorBody(bodyText: string | undefined): WireDetail | undefined {
   if (!bodyText) return undefined;
   let parsed: unknown;
   try {
@@ -243,7 +275,18 @@ export function parseArmErrorBody(bodyText: string | undefined): ArmErrorDetail 
   }
   if (typeof parsed !== "object" || parsed === null) return undefined;
   const inner = (parsed as Record<string, unknown>)["error"];
-  return asDetail(inner ?? parsed);
+  // `{error: "text"}` is not an ARM error body; only fall back to the bare form when `error` is absent.
+  return inner === undefined || inner === null ? asDetail(parsed) : asDetail(inner);
+}
+
+/**
+ * Reads an ARM error body in either of its documented forms: 2022-08-01 `CloudError` and 2023-06-07
+ * `ErrorResponse` are the same wire shape `{error:{code,message,target,details,additionalInfo}}`
+ * (rest-api.md B.8); some services answer the bare `{code,message}`.
+ */
+export function parseArmErrorBody(bodyText: string | undefined): ArmErrorDetail | undefined {
+  const d = readErrorBody(bodyText);
+  return d && withCode(d, "Unknown");
 }
 
 const DEFAULT_CODES: Record<number, string> = {
@@ -261,21 +304,32 @@ const DEFAULT_CODES: Record<number, string> = {
 export function parseRetryAfterMs(value: string | undefined, now: number = Date.now()): number | undefined {
   if (value === undefined) return undefined;
   const v = value.trim();
-  if (/^\d+$/.test(v)) return Number(v) * 1000;
+  // RFC 9110 §10.2.3: delay-seconds is 1*DIGIT; a 400-digit value is Infinity as a number.
+  if (/^\d+$/.test(v)) return Math.min(Number(v) * 1000, Number.MAX_SAFE_INTEGER);
   const date = Date.parse(v);
   if (!Number.isNaN(date) && /[a-zA-Z]/.test(v)) return Math.max(0, date - now);
   return undefined;
 }
 
+/** `retry-after-ms` / `x-ms-retry-after-ms` (whole milliseconds), as core-rest-pipeline reads them. */
+function retryAfterMsHeader(headers: ErrorResponseInput["headers"]): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const v = headers.get(name)?.trim();
+    if (v !== undefined && /^\d+$/.test(v)) return Math.min(Number(v), Number.MAX_SAFE_INTEGER);
+  }
+  return undefined;
+}
+
 /** Maps an error response to the error class a caller acts on. */
 export function armErrorFromResponse(input: ErrorResponseInput): ArmError {
-  const detail = parseArmErrorBody(input.bodyText);
+  const detail = readErrorBody(input.bodyText);
   const init: ArmErrorInit = {
     statusCode: input.statusCode,
     code: detail?.code ?? DEFAULT_CODES[input.statusCode] ?? `Http${input.statusCode}`,
     message: detail?.message || `The service answered HTTP ${input.statusCode} without an error message.`,
     target: detail?.target,
     details: detail?.details,
+    additionalInfo: detail?.additionalInfo,
     requestId: input.headers.get("x-ms-request-id"),
     correlationId: input.headers.get("x-ms-correlation-request-id"),
     cause: input.cause,
@@ -292,7 +346,7 @@ export function armErrorFromResponse(input: ErrorResponseInput): ArmError {
     case 429:
       return new ThrottledError({
         ...init,
-        retryAfterInMs: parseRetryAfterMs(input.headers.get("retry-after")),
+        retryAfterInMs: parseRetryAfterMs(input.headers.get("retry-after")) ?? retryAfterMsHeader(input.headers),
         hint: "ARM throttled the subscription; wait and retry, or lower the concurrency.",
       });
     default:

@@ -9,7 +9,8 @@
  */
 import type { OperationOptions } from "@azure/core-client";
 import type { ApiFamily } from "./client-options.js";
-import { OperationFailedError, UnexpectedResponseError, type ArmErrorDetail, parseRetryAfterMs } from "./errors.js";
+import { OperationFailedError, UnexpectedResponseError, ValidationError, type ArmErrorDetail, parseRetryAfterMs } from "./errors.js";
+import { assertTrustedUrl } from "./policies.js";
 import type { ArmRequest, ArmTransport, HttpMethod, RawArmResponse } from "./transport.js";
 
 export type LroStatus = "running" | "succeeded" | "failed" | "canceled";
@@ -185,12 +186,61 @@ export async function finalLroResult(
   options?: OperationOptions,
 ): Promise<unknown> {
   if (handle.method === "DELETE") return undefined;
-  if (handle.mode === "operation") {
-    if (handle.finalStateVia === "original-uri") return (await transport.sendRaw("GET", handle.resourceUrl, undefined, options)).body;
-    if (handle.finalStateVia === "location" && handle.locationUrl) {
-      return (await transport.sendRaw("GET", handle.locationUrl, undefined, options)).body;
-    }
-    return lastBody;
+  if (handle.finalStateVia === "original-uri") {
+    // The result of a PUT is the resource (ARM RPC async PUT; rest-api.md G.1 "PUT ends with a GET of
+    // the resource"). Only skip the read when the last answer already was the resource: an initial
+    // 200/201 that was terminal, a provisioningState poll, or a Location that *is* the resource URL.
+    const lastWasResource =
+      handle.mode === "done" || handle.mode === "body" || (handle.mode === "location" && sameUrl(handle.locationUrl, handle.resourceUrl));
+    if (lastWasResource) return lastBody;
+    return (await transport.sendRaw("GET", handle.resourceUrl, undefined, options)).body;
+  }
+  if (handle.mode === "operation" && handle.finalStateVia === "location" && handle.locationUrl) {
+    // G.1: POST and DELETE end with one GET of the Location URL.
+    return (await transport.sendRaw("GET", handle.locationUrl, undefined, options)).body;
   }
   return lastBody;
+}
+
+function sameUrl(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  try {
+    const x = new URL(a);
+    const y = new URL(b);
+    return x.origin === y.origin && x.pathname.toLowerCase() === y.pathname.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+const METHODS = new Set(["GET", "PUT", "PATCH", "DELETE", "POST"]);
+const MODES = new Set(["operation", "location", "body", "done"]);
+const FINAL_STATES = new Set(["original-uri", "location", "azure-async-operation"]);
+
+/**
+ * Checks a handle restored from a resume token. The token is caller-supplied text: a garbled or
+ * edited one must fail here, before any request, and its URLs must be on the ARM origin (the same
+ * rule as a Location header), so a token cannot send the bearer token anywhere else.
+ */
+export function validateLroHandle(value: unknown, endpoint: URL): LroHandle {
+  const bad = (why: string) =>
+    new ValidationError(`The resume token does not describe an operation: ${why}.`, [{ path: "token", message: why }], {
+      hint: "Pass the exact string returned by poller.serialize().",
+    });
+  if (typeof value !== "object" || value === null) throw bad("no operation state");
+  const h = value as Record<string, unknown>;
+  if (typeof h["method"] !== "string" || !METHODS.has(h["method"])) throw bad("unknown method");
+  if (typeof h["mode"] !== "string" || !MODES.has(h["mode"])) throw bad("unknown polling mode");
+  if (typeof h["finalStateVia"] !== "string" || !FINAL_STATES.has(h["finalStateVia"])) throw bad("unknown final-state-via");
+  if (typeof h["api"] !== "string") throw bad("no api family");
+  for (const k of ["resourceUrl", "operationUrl", "locationUrl"]) {
+    if (h[k] !== undefined && typeof h[k] !== "string") throw bad(`${k} is not a string`);
+  }
+  if (typeof h["resourceUrl"] !== "string") throw bad("no resource URL");
+  if (h["mode"] === "operation" && typeof h["operationUrl"] !== "string") throw bad("no operation URL");
+  if (h["mode"] === "location" && typeof h["locationUrl"] !== "string") throw bad("no Location URL");
+  for (const k of ["resourceUrl", "operationUrl", "locationUrl"]) {
+    if (typeof h[k] === "string") assertTrustedUrl(h[k], endpoint);
+  }
+  return h as unknown as LroHandle;
 }

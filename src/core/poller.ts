@@ -11,7 +11,7 @@
 import type { AbortSignalLike } from "@azure/abort-controller";
 import type { CancelOnProgress, OperationState, PollerLike } from "@azure/core-lro";
 import { ValidationError } from "./errors.js";
-import { sleep } from "./sleep.js";
+import { abortError, sleep } from "./sleep.js";
 
 export type { PollerLike, OperationState, CancelOnProgress };
 
@@ -139,6 +139,8 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
     // One loop at a time; a second caller with its own signal gets its own loop only after abort.
     if (this.running && !signal) return this.running;
     const run = (async () => {
+      // An already-aborted signal means "do not start": nothing may be sent (fetch semantics).
+      if (signal?.aborted) throw abortError();
       await this.submitted();
       while (!this.isDone) {
         await sleep(this.nextDelay, signal);
@@ -148,7 +150,14 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
       if (s.status === "succeeded") return s.result as TResult;
       throw s.error ?? new Error(`The operation ended ${s.status}.`);
     })();
-    if (!signal) this.running = run;
+    if (!signal) {
+      this.running = run;
+      // A status read that failed (network, 5xx after retries) leaves the operation running on the
+      // service: the next await must poll again rather than replay the cached rejection.
+      run.catch(() => {
+        if (this.running === run && !this.isDone) this.running = undefined;
+      });
+    }
     return run;
   }
 

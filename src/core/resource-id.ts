@@ -168,7 +168,7 @@ export interface ParsedResourceId<K extends ResourceKind = ResourceKind> extends
   provider: string;
 }
 
-// 10 kB bounds the work done on hostile input; real ARM ids are far shorter.
+// Bounds the work done on hostile input (a 10 kB string is refused up front); real ARM ids are far shorter.
 const MAX_ID_LENGTH = 2000;
 
 function checkName(value: unknown, rule: RuleName, what: string): string {
@@ -176,7 +176,10 @@ function checkName(value: unknown, rule: RuleName, what: string): string {
   if (typeof value !== "string" || value.length === 0) {
     throw new ValidationError(`${what} is missing: expected ${r.describe}.`, [{ path: what, message: "required" }]);
   }
-  if (value.length > r.max || !r.pattern.test(value)) {
+  // The Lab Services pattern `^[-\w\._\(\)]+$` admits "." and "..": as a path segment either one is
+  // a dot-segment that URL normalisation (RFC 3986 §5.2.4) resolves, so `labs/..` would address the
+  // parent. ARM itself refuses names ending in "."; refuse dot-only names for every rule.
+  if (value.length > r.max || !r.pattern.test(value) || /^\.+$/.test(value)) {
     const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     throw new ValidationError(`${what} ${JSON.stringify(shown)} is not valid: expected ${r.describe}.`, [
       { path: what, message: `expected ${r.describe}` },
@@ -216,7 +219,7 @@ function splitId(id: unknown, expected: string): string[] {
   }
   // Reject anything that could steer a URL before looking at structure: queries, fragments,
   // percent-escapes (e.g. %2F, %2e%2e), backslashes, whitespace and control characters.
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
   if (/[?#%\\\s\u0000-\u001f\u007f]/.test(id)) {
     throw new ValidationError(
       `Resource id contains a character that is not allowed in an ARM id ('?', '#', '%', '\\', whitespace or a control character).`,

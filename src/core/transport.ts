@@ -9,6 +9,8 @@ import {
   createPipelineFromOptions,
   createPipelineRequest,
   isRestError,
+  RestError,
+  type PipelineRequest,
   type HttpClient,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
@@ -56,8 +58,17 @@ export function resourcePath(id: string, ...segments: string[]): string {
     if (!SEGMENT.test(s)) throw new Error(`internal: bad path segment ${JSON.stringify(s)}`);
   }
   const path = [id.replace(/\/$/, ""), ...segments].join("/");
-  if (!SAFE_PATH.test(path)) throw new ValidationError(`Not a valid resource path: ${JSON.stringify(path.slice(0, 120))}.`);
+  // "." and ".." pass SAFE_PATH but `new URL()` resolves them (RFC 3986 §5.2.4), so `…/labs/x/..`
+  // would address the resource group's provider collection instead: refuse dot-segments outright.
+  if (!SAFE_PATH.test(path) || path.split("/").some((s) => s === "." || s === "..")) throw new ValidationError(`Not a valid resource path: ${JSON.stringify(path.slice(0, 120))}.`);
   return path;
+}
+
+function withoutAuthorization(response: PipelineResponse): PipelineResponse {
+  const headers = createHttpHeaders(response.request.headers.toJSON());
+  headers.delete("Authorization");
+  const request: PipelineRequest = { ...response.request, headers };
+  return { ...response, request };
 }
 
 export class ArmTransport {
@@ -125,15 +136,15 @@ export class ArmTransport {
       throw this.mapTransportError(e, method, url);
     }
     const text = response.bodyAsText ?? "";
-    if (options?.onResponse) {
-      // The caller sees the raw answer, but never the Authorization header of the request.
-      const safeHeaders = createHttpHeaders(response.request.headers.toJSON());
-      safeHeaders.delete("Authorization");
-      options.onResponse({ ...response, request: { ...response.request, headers: safeHeaders } }, undefined);
-    }
+    // Whatever leaves the transport (onResponse, an error's cause) holds a copy of the request
+    // without its Authorization header: the token is for the wire only.
+    const safeResponse = withoutAuthorization(response);
+    options?.onResponse?.(safeResponse, undefined);
     const get = (name: string) => response.headers.get(name);
     if (response.status < 200 || response.status >= 300) {
-      throw armErrorFromResponse({ statusCode: response.status, bodyText: text, headers: { get } });
+      // The issue asks for core's RestError as `cause`, as core-client's own operations raise it.
+      const cause = new RestError(`HTTP ${response.status}`, { statusCode: response.status, request: safeResponse.request, response: safeResponse });
+      throw armErrorFromResponse({ statusCode: response.status, bodyText: text, headers: { get }, cause });
     }
     let parsed: unknown = undefined;
     if (text.trim().length > 0) {
