@@ -15,12 +15,12 @@ const credential = { getToken: async () => ({ token: "bench-token", expiresOnTim
 
 async function makeGet() {
   switch (variant) {
-    case "ours": {
+    case "ours":
+    case "ours-transport": {
       const sdk = await import(process.env.BENCH_SDK_ENTRY);
-      if (typeof sdk.LabAccountClient === "function" && process.env.BENCH_OURS_VIA !== "transport") {
+      if (typeof sdk.LabAccountClient === "function" && variant === "ours") {
         const client = new sdk.LabAccountClient(PLAN_ID, { credential, endpoint: origin });
-        const get = client.get ?? client.getLabPlan ?? client.getInfo;
-        if (typeof get === "function") return { via: `LabAccountClient.${get.name || "get"}`, get: () => get.call(client) };
+        return { via: "LabAccountClient.getAccount", get: () => client.getAccount() };
       }
       const { ArmTransport } = await import(process.env.BENCH_INTERNALS);
       const t = new ArmTransport({ credential, endpoint: origin });
@@ -71,7 +71,7 @@ async function makeGet() {
 try {
   const { via, get } = await makeGet();
   const sample = await get();
-  const body = sample.body ?? sample;
+  const body = sample.body ?? (sample.kind === "labPlan" ? { name: sample.name } : sample);
   if (!JSON.stringify(body).includes(PLAN)) throw new Error(`unexpected body: ${JSON.stringify(body).slice(0, 200)}`);
   for (let i = 0; i < 200; i++) await get(); // warm-up: JIT, connection, token cache
   process.send({ ready: { via } });

@@ -11,10 +11,16 @@ const body = (plan) => ({ name: "bench-image", labVirtualMachineId: `/subscripti
 
 async function makeRunner() {
   switch (variant) {
-    case "ours": {
-      // TemplateClient.exportToGallery is a chain (save, then find the image in the gallery): the
-      // scripted server only speaks saveImage, so the save step is driven directly through the
-      // same poller the client uses for it.
+    case "ours-export": {
+      // The whole export as a user runs it (preflight, save, locate the image), default options.
+      const { TemplateClient } = await import(process.env.BENCH_SDK_ENTRY);
+      return {
+        via: "TemplateClient.exportToGallery",
+        run: (plan) => new TemplateClient(`/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.LabServices/labs/${plan}-lab`, { credential, endpoint: origin }).exportToGallery({ imageName: "bench-image" }),
+      };
+    }
+    case "ours-poller": {
+      // The save alone, like the anchor: the ARM poller core offers for one operation.
       const { ArmTransport, armOperationPoller } = await import(process.env.BENCH_INTERNALS);
       const transport = new ArmTransport({ credential, endpoint: origin });
       return {

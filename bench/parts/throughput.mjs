@@ -4,11 +4,11 @@
 import { join } from "node:path";
 import { BENCH_DIR, median, round, shuffled, startWorker } from "../lib/util.mjs";
 
-const VARIANTS = ["ours", "arm-labservices", "fetch", "node-https"];
+const VARIANTS = ["ours", "ours-transport", "arm-labservices", "fetch", "node-https"];
 
 export async function runThroughput(ctx) {
-  const rounds = Number(process.env.BENCH_TP_ROUNDS ?? 10);
-  const batch = Number(process.env.BENCH_TP_BATCH ?? 250);
+  const rounds = Number(process.env.BENCH_TP_ROUNDS ?? 16);
+  const batch = Number(process.env.BENCH_TP_BATCH ?? 150);
   const childEnv = { NODE_EXTRA_CA_CERTS: ctx.cert.certPath, BENCH_SDK_ENTRY: ctx.sdkEntryUrl, BENCH_INTERNALS: ctx.internalsUrl };
   const server = startWorker(join(BENCH_DIR, "children/arm-server.mjs"), [ctx.cert.keyPath, ctx.cert.certPath]);
   const workers = {};
@@ -38,6 +38,8 @@ export async function runThroughput(ctx) {
         oursVsArmLabservices: round(ratio("ours", "arm-labservices"), 3),
         oursVsFetch: round(ratio("ours", "fetch"), 3),
         oursVsNodeHttps: round(ratio("ours", "node-https"), 3),
+        oursTransportVsArmLabservices: round(ratio("ours-transport", "arm-labservices"), 3),
+        oursTransportVsFetch: round(ratio("ours-transport", "fetch"), 3),
         armLabservicesVsNodeHttps: round(ratio("arm-labservices", "node-https"), 3),
         fetchVsNodeHttps: round(ratio("fetch", "node-https"), 3),
       },
@@ -59,6 +61,13 @@ export async function runThroughput(ctx) {
         ratio: r.oursVsFetch,
         target: "≥ 0.9",
         met: r.oursVsFetch >= 0.9,
+      },
+      {
+        part: "c",
+        what: "GET lab plan, ours (ArmTransport.send, no client) vs arm-labservices / raw fetch",
+        value: `${result.rps["ours-transport"]} req/s`,
+        ratio: `${r.oursTransportVsArmLabservices} / ${r.oursTransportVsFetch}`,
+        target: "info",
       },
       {
         part: "c",
