@@ -1,7 +1,12 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts" },
+  entry: {
+    index: "src/index.ts",
+    "emulator/index": "src/emulator/index.ts",
+    "emulator/msw": "src/emulator/msw.ts",
+    "emulator-cli": "src/emulator/bin.ts",
+  },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

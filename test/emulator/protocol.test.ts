@@ -1,0 +1,155 @@
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createEmulator } from "../../src/emulator/index.js";
+import { emulatorHandlers } from "../../src/emulator/msw.js";
+import { GALLERY, GV, LAB, LP, MIN, PLAN, RG, SUB, attachGallery, send } from "./helpers.js";
+
+const manual = (o = {}) => createEmulator({ clock: "manual", ...o });
+
+describe("ARM protocol", () => {
+  it("401 without a bearer token; request ids; correlation echo; rate-limit counters", async () => {
+    const e = manual();
+    const r = await send(e, "GET", PLAN, undefined, LP, {});
+    expect(r.status).toBe(401);
+    expect(r.json.error.code).toBe("AuthenticationFailed");
+    expect((await send(e, "GET", PLAN, undefined, LP, { authorization: "Basic x" })).status).toBe(401);
+    const ok = await send(e, "GET", PLAN, undefined, LP, { authorization: "Bearer t", "x-ms-correlation-request-id": "abc" });
+    expect(ok.headers.get("x-ms-correlation-request-id")).toBe("abc");
+    expect(ok.headers.get("x-ms-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+    const next = await send(e, "GET", PLAN, undefined, LP);
+    expect(Number(next.headers.get("x-ms-ratelimit-remaining-subscription-reads"))).toBe(Number(ok.headers.get("x-ms-ratelimit-remaining-subscription-reads")) - 1);
+    expect(e.requests.map((x) => [x.status, x.authorization])).toEqual([[401, false], [401, true], [200, true], [200, true]]);
+  });
+
+  it("api-version: missing, unknown; unknown paths and verbs", async () => {
+    const e = manual();
+    expect((await send(e, "GET", PLAN)).json.error.code).toBe("MissingApiVersionParameter");
+    const bad = await send(e, "GET", PLAN, undefined, "2021-01-01");
+    expect(bad.json.error.message).toContain("The supported api-versions are '2022-08-01, 2023-06-07'");
+    expect((await send(e, "GET", `${RG}/Microsoft.LabServices/widgets/x`, undefined, LP)).status).toBe(404);
+    expect((await send(e, "DELETE", `${PLAN}/images/x`, undefined, LP)).status).toBe(405);
+    expect((await send(e, "GET", `${RG}/Microsoft.LabServices/labPlans/none`, undefined, "2022-08-01")).json.error.code).toBe("ResourceNotFound");
+    const badJson = await e.handle(new Request(`https://management.azure.com${PLAN}?api-version=${LP}`, { method: "PATCH", headers: { authorization: "Bearer t" }, body: "{" }));
+    expect(((await badJson.json()) as { error: { code: string } }).error.code).toBe("InvalidRequestContent");
+  });
+
+  for (const behavior of ["swagger", "rpc"] as const) {
+    it(`Location behaviour '${behavior}'; Azure-AsyncOperation always 200`, async () => {
+      const e = manual({ locationBehavior: behavior, retryAfterSeconds: 15 });
+      const r = await send(e, "POST", `${LAB}/publish`, undefined, LP);
+      expect(r.headers.get("retry-after")).toBe("15");
+      expect(r.headers.get("operation-location")).toMatch(/operationResults\/[0-9a-f-]{36}\?api-version=2023-06-07$/);
+      const loc = await send(e, "GET", r.headers.get("location") as string);
+      const asyncOp = await send(e, "GET", r.headers.get("azure-asyncoperation") as string);
+      expect(asyncOp.status).toBe(200);
+      expect(asyncOp.json.status).toBe("InProgress");
+      if (behavior === "swagger") {
+        expect(loc.status).toBe(200);
+        expect(loc.json.status).toBe("InProgress");
+      } else {
+        expect(loc.status).toBe(202);
+        expect(loc.json).toBeUndefined();
+      }
+      e.clock.advance(10 * MIN);
+      const end = await send(e, "GET", r.headers.get("location") as string);
+      expect(end.status).toBe(200);
+      expect(end.json).toMatchObject({ status: "Succeeded", endTime: expect.any(String) });
+      expect(end.json.percentComplete).toBeUndefined(); // G.1: none observed
+    });
+  }
+
+  it("Retry-After is absent by default; percentComplete only on request", async () => {
+    const e = manual({ operationPercentComplete: true });
+    const r = await send(e, "POST", `${LAB}/publish`, undefined, LP);
+    expect(r.headers.get("retry-after")).toBeNull();
+    e.clock.advance(5 * MIN);
+    const p = (await send(e, "GET", r.headers.get("azure-asyncoperation") as string)).json.percentComplete;
+    expect(p).toBeGreaterThan(40);
+    expect(p).toBeLessThan(60);
+  });
+
+  it("paging with nextLink (explicit :443 port) and $skipToken", async () => {
+    const e = manual({ pageSize: 2 });
+    await attachGallery(e);
+    const first = await send(e, "GET", `${PLAN}/images`, undefined, LP);
+    expect(first.json.value).toHaveLength(2);
+    expect(first.json.nextLink).toMatch(/^https:\/\/management\.azure\.com:443\/.+\$skipToken=2/);
+    const all = [...first.json.value];
+    let next = first.json.nextLink as string | undefined;
+    while (next) {
+      const page = await send(e, "GET", next);
+      all.push(...page.json.value);
+      next = page.json.nextLink;
+    }
+    expect(all.map((i) => i.name)).toEqual(["microsoftwindowsdesktop.windows-11.win11-22h2-pro", "microsoftwindowsserver.windowsserver.2022-datacenter", "canonical.0001-com-ubuntu-server-jammy.22_04-lts", "win11-base"]);
+  });
+
+  it("faults: status with Retry-After (times), drop, latency, lroFail", async () => {
+    const e = manual();
+    e.faults.add({ kind: "status", status: 429, retryAfterSeconds: 7, method: "GET", path: "/labPlans/", times: 1 });
+    const t = await send(e, "GET", PLAN, undefined, LP);
+    expect([t.status, t.headers.get("retry-after"), t.json.error.code]).toEqual([429, "7", "TooManyRequests"]);
+    expect((await send(e, "GET", PLAN, undefined, LP)).status).toBe(200);
+    const off = e.faults.add({ kind: "status", status: 503, path: /labs\/biology-101$/ });
+    expect((await send(e, "GET", LAB, undefined, LP)).status).toBe(503);
+    expect((await send(e, "GET", LAB, undefined, LP)).status).toBe(503);
+    off();
+    expect((await send(e, "GET", LAB, undefined, LP)).status).toBe(200);
+    e.faults.add({ kind: "drop", times: 1 });
+    const dropped = await e.handle(new Request(`https://management.azure.com${PLAN}?api-version=${LP}`, { headers: { authorization: "Bearer t" } }));
+    expect(dropped.type).toBe("error");
+    e.faults.add({ kind: "drop", times: 1, afterProcessing: true, method: "PATCH" });
+    const lost = await e.handle(new Request(`https://management.azure.com${PLAN}?api-version=${LP}`, { method: "PATCH", headers: { authorization: "Bearer t" }, body: JSON.stringify({ properties: { linkedLmsInstance: "https://lms" } }) }));
+    expect(lost.type).toBe("error");
+    expect((await send(e, "GET", PLAN, undefined, LP)).json.properties.linkedLmsInstance).toBe("https://lms");
+    e.faults.add({ kind: "latency", ms: 60, times: 1 });
+    const t0 = Date.now();
+    await send(e, "GET", PLAN, undefined, LP);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(55);
+    e.faults.add({ kind: "lroFail", method: "POST", path: "/publish", code: "PublishFailed", message: "boom", times: 1 });
+    const pub = await send(e, "POST", `${LAB}/publish`, undefined, LP);
+    expect(pub.status).toBe(202);
+    e.clock.advance(10 * MIN);
+    const op = await send(e, "GET", pub.headers.get("azure-asyncoperation") as string);
+    expect(op.json).toMatchObject({ status: "Failed", error: { code: "PublishFailed", message: "boom" } });
+    expect((await send(e, "GET", LAB, undefined, LP)).json.properties).toMatchObject({ provisioningState: "Failed", state: "Draft", resourceOperationError: { code: "PublishFailed" } });
+    e.faults.clear();
+  });
+
+  it("write token bucket answers 429 + Retry-After and refills with emulator time", async () => {
+    const e = manual({ writeLimit: { capacity: 2, refillPerSecond: 0.5 } });
+    const patch = () => send(e, "PATCH", PLAN, { properties: { linkedLmsInstance: "x" } }, LP);
+    expect((await patch()).headers.get("x-ms-ratelimit-remaining-subscription-writes")).toBe("1");
+    expect((await patch()).status).toBe(200);
+    const throttled = await patch();
+    expect([throttled.status, throttled.json.error.code, throttled.headers.get("retry-after")]).toEqual([429, "SubscriptionRequestsThrottled", "2"]);
+    expect((await send(e, "GET", PLAN, undefined, LP)).status).toBe(200); // reads are not limited
+    e.clock.advance(2000);
+    expect((await patch()).status).toBe(200);
+  });
+
+  it("reset() restores the seed", async () => {
+    const e = manual();
+    await send(e, "DELETE", `${RG}/Microsoft.Compute/galleries/labgallery/images/big-disk/versions/1.0.0`, undefined, GV);
+    e.clock.advance(MIN);
+    expect(e.state.galleryImageVersions()).toHaveLength(1);
+    e.reset();
+    expect(e.state.galleryImageVersions()).toHaveLength(2);
+    expect(e.subscriptionId).toBe(SUB);
+  });
+});
+
+describe("msw adapter", () => {
+  const e = createEmulator({ clock: "manual" });
+  const server = setupServer(...emulatorHandlers(e));
+  beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+  afterAll(() => server.close());
+  it("serves plain fetch calls to management.azure.com", async () => {
+    const token = await e.credential.getToken("https://management.azure.com/.default");
+    const r = await fetch(`https://management.azure.com${GALLERY}?api-version=${GV}`, { headers: { authorization: `Bearer ${token?.token}` } });
+    expect(r.status).toBe(200);
+    expect(((await r.json()) as { name: string }).name).toBe("labgallery");
+    e.faults.add({ kind: "drop", times: 1 });
+    await expect(fetch(`https://management.azure.com${GALLERY}?api-version=${GV}`, { headers: { authorization: "Bearer t" } })).rejects.toThrow();
+  });
+});
