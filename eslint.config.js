@@ -22,7 +22,7 @@ export default tseslint.config(
     // Benchmarks: plain Node ES modules (npm run bench).
     files: ["bench/**/*.mjs"],
     languageOptions: {
-      globals: { process: "readonly", console: "readonly", performance: "readonly", fetch: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
+      globals: { process: "readonly", console: "readonly", performance: "readonly", fetch: "readonly", Request: "readonly", Headers: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
     },
   },
 );
