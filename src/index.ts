@@ -13,6 +13,7 @@ export { SDK_VERSION } from "./core/version.js";
 // LabAccountClient (issue 4): attach/detach a gallery, choose the images lab creators may use.
 export { LabAccountClient, type AttachGalleryOptions, type ListImagesOptions, type AccountInfo } from "./clients/lab-account-client.js";
 export type { GalleryImage, AttachedGallery, OsState, OsType, ImageSource } from "./models/gallery-image.js";
+// TemplateClient (issue 5): export a lab's template image to the gallery.
 export { TemplateClient, type ExportToGalleryInput, type ExportToGalleryOptions, type ResumeExportOptions } from "./clients/template-client.js";
 export type { ExportState, ExportPhase, RegionProgress, RegionReplicationState } from "./models/lab.js";
 export { GEOGRAPHIES, geographyOf, regionsOfGeography, normalizeRegion, type AzureGeography, type AzureRegion } from "./clients/template/geographies.js";

@@ -6,7 +6,18 @@
  */
 import type { OperationOptions } from "@azure/core-client";
 import type { ClientOptions } from "../core/client-options.js";
-import { ConflictError, NotFoundError, PermissionDeniedError, UnexpectedResponseError, isArmError, isNotFoundError, isPermissionDeniedError, type ArmErrorDetail } from "../core/errors.js";
+import {
+  ConflictError,
+  NotFoundError,
+  PermissionDeniedError,
+  UnexpectedResponseError,
+  ValidationError,
+  isArmError,
+  isNotFoundError,
+  isPermissionDeniedError,
+  isValidationError,
+  type ArmErrorDetail,
+} from "../core/errors.js";
 import { collect, type PagedAsyncIterableIterator } from "../core/paging.js";
 import { isResourceId, parseResourceId, type AccountId, type GalleryId, type ParsedResourceId } from "../core/resource-id.js";
 import { ArmTransport, resourcePath } from "../core/transport.js";
@@ -45,6 +56,11 @@ const BACKENDS = {
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
+const ACCOUNT_FORMS = {
+  labPlan: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.LabServices/labPlans/{name}",
+  labAccount: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.LabServices/labaccounts/{name}",
+};
+
 /**
  * Attach a Compute Gallery to a lab plan or classic lab account and choose which of its images lab
  * creators may use.
@@ -73,7 +89,14 @@ export class LabAccountClient {
    * @throws ValidationError when the id is neither, or an option is invalid. Nothing is sent.
    */
   constructor(accountId: string, options?: ClientOptions) {
-    this.parsed = parseResourceId(accountId, "labPlan", "labAccount");
+    try {
+      this.parsed = parseResourceId(accountId, "labPlan", "labAccount");
+    } catch (e) {
+      if (!isValidationError(e)) throw e;
+      throw new ValidationError(`${e.message} LabAccountClient takes a lab plan id (${ACCOUNT_FORMS.labPlan}) or a classic lab account id (${ACCOUNT_FORMS.labAccount}).`, e.issues, {
+        hint: 'Build one with accountId({ subscriptionId, resourceGroup, name, kind: "labPlan" }).',
+      });
+    }
     this.accountId = this.parsed.id;
     this.kind = this.parsed.kind;
     this.transport = new ArmTransport(options);

@@ -280,6 +280,14 @@ function readErrorBody(bodyText: string | undefined): WireDetail | undefined {
 }
 
 /**
+ * Reads one `error` object found elsewhere (an operation-status body, a resource's
+ * `properties.error`) with the same type checks as an error response; `code` may be absent.
+ */
+export function readArmErrorDetail(value: unknown): (Omit<ArmErrorDetail, "code"> & { code: string | undefined }) | undefined {
+  return asDetail(value);
+}
+
+/**
  * Reads an ARM error body in either of its documented forms: 2022-08-01 `CloudError` and 2023-06-07
  * `ErrorResponse` are the same wire shape `{error:{code,message,target,details,additionalInfo}}`
  * (rest-api.md B.8); some services answer the bare `{code,message}`.

@@ -9,7 +9,7 @@
  */
 import type { OperationOptions } from "@azure/core-client";
 import type { ApiFamily } from "./client-options.js";
-import { OperationFailedError, UnexpectedResponseError, ValidationError, type ArmErrorDetail, parseRetryAfterMs } from "./errors.js";
+import { OperationFailedError, UnexpectedResponseError, ValidationError, parseRetryAfterMs, readArmErrorDetail } from "./errors.js";
 import { assertTrustedUrl } from "./policies.js";
 import type { ArmRequest, ArmTransport, HttpMethod, RawArmResponse } from "./transport.js";
 
@@ -77,8 +77,9 @@ export function operationIdOf(h: LroHandle): string | undefined {
 }
 
 function failure(h: LroHandle, status: "failed" | "canceled", body: unknown, httpStatus: number): OperationFailedError {
-  const b = (body ?? {}) as { error?: ArmErrorDetail; properties?: { resourceOperationError?: ArmErrorDetail; error?: ArmErrorDetail } };
-  const detail = b.error ?? b.properties?.resourceOperationError ?? b.properties?.error;
+  const b = (body ?? {}) as { error?: unknown; properties?: { resourceOperationError?: unknown; error?: unknown } };
+  // The operation's error is service data like any error body: type-checked, not trusted.
+  const detail = readArmErrorDetail(b.error ?? b.properties?.resourceOperationError ?? b.properties?.error);
   const opId = operationIdOf(h);
   return new OperationFailedError({
     statusCode: httpStatus,
@@ -86,6 +87,8 @@ function failure(h: LroHandle, status: "failed" | "canceled", body: unknown, htt
     code: detail?.code ?? (status === "failed" ? "OperationFailed" : "OperationCanceled"),
     message: detail?.message ?? `The operation ended ${status === "failed" ? "Failed" : "Canceled"} without an error message.`,
     details: detail?.details,
+    additionalInfo: detail?.additionalInfo,
+    target: detail?.target,
     operationId: opId,
     hint: opId ? `Quote operation id ${opId} if you contact Azure support.` : undefined,
   });
@@ -123,9 +126,11 @@ export function interpretInitial(
     else throw new UnexpectedResponseError(`The service accepted ${method} (HTTP 202) but gave no Location to follow.`, 202);
     return { handle, poll: { status: "running", body: raw.body, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: percentOf(raw.body) } };
   }
-  // 200/201: done unless the resource says it is still provisioning.
+  // 200/201: done unless the resource says it is still provisioning. A 201 that names an
+  // Azure-AsyncOperation but has no provisioningState in its body is still an async create (ARM RPC:
+  // 201 Created means "accepted, track it"), so it is polled rather than reported done.
   const state = statusOf(provisioningStateOf(raw.body));
-  if (state === "running") {
+  if (state === "running" || (state === undefined && raw.status === 201 && operationUrl)) {
     handle.mode = operationUrl ? "operation" : "body";
     return { handle, poll: { status: "running", body: raw.body, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: undefined } };
   }

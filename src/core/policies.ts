@@ -61,6 +61,7 @@ export function assertTrustedUrl(raw: string, endpoint: URL): URL {
 }
 
 const RETRY_AFTER_HEADERS = ["retry-after", "retry-after-ms", "x-ms-retry-after-ms"];
+const DEFAULT_THROTTLE_WAIT_MS = 10_000;
 
 /**
  * Normalises throttling hints before the retry policy reads them: a negative, garbage or huge
@@ -80,6 +81,11 @@ export function retryAfterClampPolicy(maxMs: number): PipelinePolicy {
         } else if (inMs > maxMs) {
           response.headers.set(name, name === "retry-after" ? String(Math.floor(maxMs / 1000)) : String(maxMs));
         }
+      }
+      // A 429 whose hint was garbage (or missing) would not be retried at all by core's throttling
+      // strategy; ARM's documented minimum wait (rest-api.md D.1) is a safe stand-in.
+      if (response.status === 429 && RETRY_AFTER_HEADERS.every((h) => response.headers.get(h) === undefined)) {
+        response.headers.set("retry-after", String(Math.floor(Math.min(maxMs, DEFAULT_THROTTLE_WAIT_MS) / 1000)));
       }
       return response;
     },

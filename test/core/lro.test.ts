@@ -207,6 +207,27 @@ describe("pattern: Azure-AsyncOperation (all three headers, §G.1)", () => {
     expect(hits[`GET ${LOC}`]).toBe(0);
   });
 
+  it("an operation error with mistyped fields is read defensively", async () => {
+    saveImageRoutes([{ status: 200, body: { ...running, status: "Failed", error: { code: 42, message: "disk full", target: "t" } } }]);
+    const err = await poller({ method: "POST", path: SAVE_PATH }, "location").catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: "OperationFailedError", code: "OperationFailed", message: "OperationFailed: disk full", target: "t" });
+    msw.server.resetHandlers();
+    saveImageRoutes([{ status: 200, body: { ...running, status: "Failed", error: "boom" } }]);
+    const err2 = await poller({ method: "POST", path: SAVE_PATH }, "location").catch((e: unknown) => e);
+    expect(err2).toMatchObject({ name: "OperationFailedError", code: "OperationFailed" });
+    expect(typeof (err2 as OperationFailedError).code).toBe("string");
+  });
+
+  it("a PUT 201 with Azure-AsyncOperation and no provisioningState is polled, not reported done", async () => {
+    const hits = routeTable(msw.server, {
+      [`PUT ${LAB_URL}`]: [{ status: 201, body: { id: LAB_PATH }, headers: { "Azure-AsyncOperation": AAO } }],
+      [`GET ${AAO}`]: [{ status: 200, body: running }, { status: 200, body: succeeded }],
+      [`GET ${LAB_URL}`]: [{ status: 200, body: labDone }],
+    });
+    await expect(poller({ method: "PUT", path: LAB_PATH }, "original-uri")).resolves.toEqual(labDone);
+    expect(hits[`GET ${AAO}`]).toBe(2);
+  });
+
   it("Failed without an error body still gives a typed error", async () => {
     saveImageRoutes([{ status: 200, body: { ...running, status: "Failed" } }]);
     await expect(poller({ method: "POST", path: SAVE_PATH }, "location")).rejects.toMatchObject({ name: "OperationFailedError", code: "OperationFailed" });

@@ -355,11 +355,16 @@ describe("transport: throttling and Retry-After", () => {
     expect(calls).toBe(2);
   });
 
-  it.each([["-5"], ["garbage"], ["1.5"]])("a 429 with Retry-After %j is treated as having none: ThrottledError, no hammering", async (v) => {
+  it.each([["-5"], ["garbage"], ["1.5"]])("a 429 with Retry-After %j is retried after ARM's default wait, clamped", async (v) => {
     const { result, calls } = await throttledOnce({ "Retry-After": v });
-    expect(result).toBeInstanceOf(ThrottledError);
-    expect((result as ThrottledError).retryAfterInMs).toBeUndefined();
-    expect(calls).toBe(1);
+    expect(result).toEqual({ status: 200, body: { ok: true } });
+    expect(calls).toBe(2);
+  });
+
+  it("a 429 without any Retry-After is retried too (core's throttling strategy alone would not)", async () => {
+    const { result, calls } = await throttledOnce({});
+    expect(result).toEqual({ status: 200, body: { ok: true } });
+    expect(calls).toBe(2);
   });
 
   it("with retries off, a 429 surfaces as ThrottledError carrying the wait", async () => {
@@ -428,8 +433,9 @@ describe("transport: throttling and Retry-After", () => {
       expect((await run(120_000, { "retry-after": "0" })).get("retry-after")).toBe("0");
       expect((await run(120_000, { "retry-after": "3600" })).get("retry-after")).toBe("120");
       expect((await run(5_000, { "retry-after": "Fri, 31 Dec 9999 23:59:59 GMT" })).get("retry-after")).toBe("5");
-      expect((await run(5_000, { "retry-after": "-1" })).get("retry-after")).toBeUndefined();
-      expect((await run(5_000, { "retry-after": "soon" })).get("retry-after")).toBeUndefined();
+      // On a 429 a garbage hint becomes ARM's 10 s minimum, within the clamp.
+      expect((await run(5_000, { "retry-after": "-1" })).get("retry-after")).toBe("5");
+      expect((await run(120_000, { "retry-after": "soon" })).get("retry-after")).toBe("10");
       expect((await run(5_000, { "retry-after-ms": "-1" })).get("retry-after-ms")).toBeUndefined();
       expect((await run(5_000, { "retry-after-ms": "250" })).get("retry-after-ms")).toBe("250");
       expect((await run(5_000, { "x-ms-retry-after-ms": "60000" })).get("x-ms-retry-after-ms")).toBe("5000");

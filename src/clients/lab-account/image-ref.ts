@@ -24,6 +24,10 @@ const ACCEPTED =
 /** Classifies `input` for the account `account` whose images have ids of kind `imageIdKind`. */
 export function parseImageRef(input: string, account: ParsedResourceId, imageIdKind: "labPlanImage" | "labAccountSharedImage", path = "nameOrId"): ImageRef {
   if (!input.startsWith("/")) {
+    // "." and ".." fit the Lab Services name pattern but are dot-segments a URL resolves to the parent.
+    if (/^\.+$/.test(input)) {
+      throw new ValidationError(`Image name ${JSON.stringify(input)} is not valid: a name cannot consist of dots only. Pass ${ACCEPTED}.`, [{ path, message: "dot-only name" }]);
+    }
     try {
       return { kind: "name", name: validateName("labServices", input, "image name"), input };
     } catch (e) {

@@ -93,8 +93,9 @@ export class LabPlanBackend implements AccountBackend {
   }
 
   /**
-   * Region rule (rest-api.md C.6 / ecosystem.md §2.3, Learn "lab accounts versus lab plans"): the
-   * gallery must be in the lab plan's region. Documented, not observed live; `preflight: false` skips it.
+   * Region rule, Learn `articles/lab-services/concept-lab-accounts-versus-lab-plans.md`, "Known issues":
+   * "If you're attaching an Azure compute gallery, the compute gallery and the lab plan must be in the
+   * same Azure region" (ecosystem.md §2.3 [D6]). Documented, not observed live; `preflight: false` skips it.
    */
   checkGalleryRules(gallery: GalleryFacts, attachment: Attachment): void {
     if (gallery.location === undefined || attachment.location === undefined) return;

@@ -49,7 +49,7 @@ export const galleryIdSchema = z
     try {
       return parseResourceId(value, "gallery").id;
     } catch (e) {
-      ctx.addIssue({ code: "custom", message: isValidationError(e) ? e.message : `expected a gallery resource id such as ${GALLERY_ID_EXAMPLE}` });
+      ctx.addIssue({ code: "custom", message: `${isValidationError(e) ? `${e.message} ` : ""}Expected a gallery resource id such as ${GALLERY_ID_EXAMPLE}.` });
       return z.NEVER;
     }
   });

@@ -58,9 +58,10 @@ export async function extendTargetRegions(
   const missing = wanted.filter((r) => !present.has(r));
   if (missing.length === 0) return false;
   const targetRegions = [...version.targetRegions, ...missing.map((name) => ({ name }))];
+  // A merge patch of the one property the SDK changes. gallery.json's update model reuses the
+  // create model (which marks `storageProfile` required), but storageProfile is not updatable and
+  // echoing it back, read-only fields included, risks PropertyChangeNotAllowed.
   const properties: Record<string, unknown> = { publishingProfile: { targetRegions } };
-  // `storageProfile` is required in the update model (gallery.json); send it back unchanged.
-  if (version.storageProfile !== undefined) properties["storageProfile"] = version.storageProfile;
   // The PATCH is a long-running operation; its end is followed through replicationStatus, which
   // carries per-region progress, rather than through the operation URL, which carries none.
   const r = await startLro(
