@@ -8,7 +8,7 @@
  * until both say `provisioningState: Succeeded`, as the module does.
  */
 import type { OperationOptions } from "@azure/core-client";
-import { armOperationPoller, type ArmOperationState } from "../../core/arm-poller.js";
+import { armOperationPoller, runArmOperation, type ArmOperationState } from "../../core/arm-poller.js";
 import { OperationFailedError, UnexpectedResponseError } from "../../core/errors.js";
 import { collect, listPaged, type PagedAsyncIterableIterator } from "../../core/paging.js";
 import type { PollerLike } from "../../core/poller.js";
@@ -24,12 +24,12 @@ import {
   type ParsedResourceId,
 } from "../../core/resource-id.js";
 import { logger } from "../../core/logger.js";
-import { sleep } from "../../core/sleep.js";
 import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
 import type { Lab } from "../../models/lab.js";
 import { galleryImageFromSharedImage } from "../../models/normalize.js";
 import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageRead, LabBackend } from "./backend.js";
+import { sharedImagePutBody } from "../lab-account/classic-backend.js";
 import { buildClassicCreateBody } from "./request-body.js";
 
 type Obj = Record<string, unknown>;
@@ -94,7 +94,8 @@ export class LabAccountBackend implements LabBackend {
   }
 
   async readAccount(options: OperationOptions | undefined): Promise<AccountInfo> {
-    const { body } = await this.transport.send<unknown>({ method: "GET", path: resourcePath(this.accountId), api: this.api, options });
+    // The lab account itself is in the public 2018-10-15 API (as LabAccountClient reads it).
+    const { body } = await this.transport.send<unknown>({ method: "GET", path: resourcePath(this.accountId), api: "labAccounts", options });
     const location = str(obj(body)["location"]);
     return { location: location === undefined ? undefined : normRegion(location), allowedRegions: [], regionRule: "accountRegion" };
   }
@@ -117,24 +118,16 @@ export class LabAccountBackend implements LabBackend {
   }
 
   async enableImage(name: string, options: OperationOptions | undefined): Promise<ImageRead> {
-    // The module PUTs the image back with EnableState set, then polls until Succeeded (A.2).
+    // The module PUTs the item back with EnableState set, then polls until Succeeded (A.2);
+    // the body is built the way LabAccountClient builds it.
     const { body: current } = await this.transport.send<unknown>({ method: "GET", path: this.imagePath(name), api: this.api, options });
-    const props = { ...obj(obj(current)["properties"]) };
-    const key = Object.keys(props).find((k) => k.toLowerCase() === "enablestate") ?? "enableState";
-    props[key] = "Enabled";
-    delete props["provisioningState"];
-    let { body } = await this.transport.send<unknown>({
-      method: "PUT",
-      path: this.imagePath(name),
-      api: this.api,
-      body: { properties: props },
-      options,
-    });
-    for (let i = 0; i < 120 && !isTerminal(str(prop(obj(obj(body)["properties"]), "provisioningState"))); i++) {
-      await sleep(this.transport.options.pollIntervalInMs, options?.abortSignal);
-      body = (await this.transport.send<unknown>({ method: "GET", path: this.imagePath(name), api: this.api, options })).body;
-    }
-    return { image: galleryImageFromSharedImage(body, this.accountId), regionsKnown: false };
+    const body = await runArmOperation(
+      this.transport,
+      { method: "PUT", path: this.imagePath(name), api: this.api, body: sharedImagePutBody(current, true), options },
+      "original-uri",
+    );
+    const image = typeof body === "object" && body !== null ? galleryImageFromSharedImage(body, this.accountId) : galleryImageFromSharedImage(current, this.accountId);
+    return { image: { ...image, enabled: true }, regionsKnown: false };
   }
 
   labId(name: string): ClassicLabId {
@@ -282,7 +275,12 @@ export class LabAccountBackend implements LabBackend {
   async getLab(name: string, options: OperationOptions | undefined): Promise<Lab> {
     const { body } = await this.transport.send<unknown>({ method: "GET", path: this.labPath(name), api: this.api, options });
     const env = await this.transport.getOptional<unknown>({ path: this.envPath(name), api: this.api, options });
-    return this.toLab(body, env);
+    // The template records the account's shared image; its gallery definition is on the shared image.
+    const rs = obj(prop(obj(obj(env)["properties"]), "resourceSettings"));
+    const shared = str(prop(rs, "sharedImageResourceId"));
+    const imageName = shared === undefined ? undefined : this.accountImageName(shared);
+    const image = imageName === undefined ? undefined : await this.getImage(imageName, options).catch(() => undefined);
+    return this.toLab(body, env, image?.image.galleryImageId);
   }
 
   listLabs(options: OperationOptions | undefined): PagedAsyncIterableIterator<Lab> {
@@ -308,10 +306,4 @@ export class LabAccountBackend implements LabBackend {
 
 function isSucceeded(state: string): boolean {
   return state.toLowerCase() === "succeeded";
-}
-
-function isTerminal(state: string | undefined): boolean {
-  if (state === undefined) return true;
-  const s = state.toLowerCase();
-  return s === "succeeded" || s === "failed" || s === "canceled";
 }

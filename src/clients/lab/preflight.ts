@@ -268,7 +268,7 @@ export async function runPreflight(
 
   checkCredentials(input, image.osState, image.osType, `"${image.name}"`);
 
-  if (image.source === "marketplace" || image.galleryImageId === undefined && backend.writesGalleryImageId) {
+  if (image.source === "marketplace" || (image.galleryImageId === undefined && backend.writesGalleryImageId)) {
     throw new ValidationError(`Invalid ${WHAT}: image "${image.name}" is a Marketplace image, not a gallery image.`, [
       { path: "image", message: "not a gallery image" },
     ]);
