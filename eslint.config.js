@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".tmp/**", "docs/api/**", "bench/results.json"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".tmp/**", "docs/api/**", "bench/results.json", "bench/.cache/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,5 +19,12 @@ export default tseslint.config(
     files: ["**/*.cjs", "scripts/**", ".ci/**"],
     languageOptions: { globals: { require: "readonly", module: "writable", process: "readonly", console: "readonly", __dirname: "readonly" } },
     rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    // Benchmarks: plain Node ES modules (npm run bench).
+    files: ["bench/**/*.mjs"],
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", performance: "readonly", fetch: "readonly", Request: "readonly", Headers: "readonly", Buffer: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly" },
+    },
   },
 );

@@ -2,6 +2,8 @@ import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import type { PipelinePolicy } from "@azure/core-rest-pipeline";
 import { UntrustedUrlError } from "./errors.js";
 import { isLoopbackHost } from "./client-options.js";
+import { logger } from "./logger.js";
+import { sleep } from "./sleep.js";
 
 /** Refresh a cached token this long before it expires. */
 const REFRESH_MARGIN_MS = 2 * 60_000;
@@ -96,4 +98,47 @@ function parseSecondsOrDate(raw: string): number | undefined {
   if (!/[a-zA-Z]/.test(v)) return undefined;
   const d = Date.parse(v);
   return Number.isNaN(d) ? undefined : Math.max(0, d - Date.now());
+}
+
+/** How long one request may spend, in total, waiting out ARM throttling before the 429 surfaces. */
+export const THROTTLE_BUDGET_MS = 5 * 60_000;
+/** And at most this many throttled answers in a row (a `Retry-After: 0` loop must end). */
+export const THROTTLE_MAX_ATTEMPTS = 50;
+
+/** The wait a throttled answer asks for, in ms: `retry-after-ms`, `x-ms-retry-after-ms`, then `Retry-After`. */
+function throttleWaitMs(headers: { get(name: string): string | undefined }): number | undefined {
+  for (const name of ["retry-after-ms", "x-ms-retry-after-ms"]) {
+    const v = headers.get(name)?.trim();
+    if (v !== undefined && /^\d+$/.test(v)) return Number(v);
+  }
+  const ra = headers.get("retry-after");
+  return ra === undefined ? undefined : parseSecondsOrDate(ra);
+}
+
+/**
+ * Waits out ARM throttling: a 429 that says how long to wait (`Retry-After`, already clamped by
+ * `retryAfterClampPolicy`, which must sit inside this policy) is sent again after that wait, until
+ * the request has waited `budgetMs` in total. ARM's write limit is a token bucket that refills
+ * every second (rest-api.md D.2): in a bulk job a request can be throttled many times in a row while
+ * the bucket serves the others, and core's retry policy gives up after `maxRetries` (3) answers, so
+ * a bulk create failed most of its labs (docs/performance.md, bulk). Only 429s with a usable wait
+ * are handled here; everything else goes to core's retry policy as before. `enabled: false`
+ * (`retryOptions.maxRetries: 0`) turns it off.
+ */
+export function throttleRetryPolicy(enabled: boolean, budgetMs: number = THROTTLE_BUDGET_MS): PipelinePolicy {
+  return {
+    name: "armThrottleRetryPolicy",
+    async sendRequest(request, next) {
+      let waited = 0;
+      for (let attempt = 1; ; attempt++) {
+        const response = await next(request);
+        if (!enabled || response.status !== 429 || attempt >= THROTTLE_MAX_ATTEMPTS) return response;
+        const ms = throttleWaitMs(response.headers);
+        if (ms === undefined || waited + ms > budgetMs) return response;
+        logger.info(`Throttled (429): ${request.method} waits ${ms} ms as asked, attempt ${attempt}.`);
+        await sleep(ms, request.abortSignal);
+        waited += ms;
+      }
+    },
+  };
 }

@@ -17,7 +17,7 @@ import {
 import { resolveClientOptions, type ApiFamily, type ClientOptions, type ResolvedClientOptions } from "./client-options.js";
 import { ConnectionError, UnexpectedResponseError, ValidationError, armErrorFromResponse, parseRetryAfterMs } from "./errors.js";
 import { logger } from "./logger.js";
-import { armAuthPolicy, assertTrustedUrl, retryAfterClampPolicy } from "./policies.js";
+import { armAuthPolicy, assertTrustedUrl, retryAfterClampPolicy, throttleRetryPolicy } from "./policies.js";
 import { SDK_VERSION } from "./version.js";
 
 export type HttpMethod = "GET" | "PUT" | "PATCH" | "DELETE" | "POST";
@@ -85,6 +85,8 @@ export class ArmTransport {
       redirectOptions: { maxRetries: 0 },
       loggingOptions: { logger: logger.info, additionalAllowedHeaderNames: ["x-ms-correlation-request-id", "x-ms-ratelimit-remaining-subscription-reads", "x-ms-ratelimit-remaining-subscription-writes"] },
     });
+    // Same phase, in this order: the throttle wait (outer) reads the Retry-After the clamp (inner) left.
+    pipeline.addPolicy(throttleRetryPolicy(o.retryOptions.maxRetries !== 0), { phase: "Retry" });
     pipeline.addPolicy(retryAfterClampPolicy(o.maxRetryAfterInMs), { phase: "Retry" });
     pipeline.addPolicy(armAuthPolicy(o.credential, o.scope, o.endpoint), { phase: "Sign" });
     this.client = new ServiceClient({ pipeline, endpoint: o.endpoint.origin, ...(httpClient ? { httpClient } : {}) });

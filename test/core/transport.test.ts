@@ -3,7 +3,7 @@ import { createHttpHeaders, createPipelineRequest, isRestError, type PipelineRes
 import { http, HttpResponse } from "msw";
 import { describe, expect, it, vi } from "vitest";
 import { ArmTransport, resourcePath } from "../../src/core/transport.js";
-import { armAuthPolicy, assertTrustedUrl, retryAfterClampPolicy } from "../../src/core/policies.js";
+import { armAuthPolicy, assertTrustedUrl, retryAfterClampPolicy, throttleRetryPolicy } from "../../src/core/policies.js";
 import { SDK_VERSION } from "../../src/core/version.js";
 import {
   ConnectionError,
@@ -374,6 +374,52 @@ describe("transport: throttling and Retry-After", () => {
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThrottledError);
     expect((err as ThrottledError).retryAfterInMs).toBe(30_000);
+  });
+
+  it("waits out throttling longer than maxRetries allows (a bulk job against ARM's write bucket), with the clamped wait", async () => {
+    let calls = 0;
+    msw.server.use(
+      http.get(LAB_URL, () => {
+        calls++;
+        return calls <= 5
+          ? HttpResponse.json({ error: { code: "SubscriptionRequestsThrottled", message: "m" } }, { status: 429, headers: { "Retry-After": "1" } })
+          : HttpResponse.json({ ok: true });
+      }),
+    );
+    const t0 = Date.now();
+    // maxRetryAfterInMs 0: the clamp (inside the throttle policy) turns every wait into 0 s; if the
+    // order were wrong the five raw 1 s waits would show in the elapsed time.
+    const res = await transport({ retryOptions: { maxRetries: 1 }, maxRetryAfterInMs: 0 }).send({ method: "GET", path: LAB_PATH, api: "labPlans" });
+    expect(res).toEqual({ status: 200, body: { ok: true } });
+    expect(calls).toBe(6);
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+
+  describe("throttleRetryPolicy (pure)", () => {
+    const throttled = (h: Record<string, string>) => (req: ReturnType<typeof createPipelineRequest>): PipelineResponse => ({ request: req, status: 429, headers: createHttpHeaders(h) });
+    it("stops when the next wait would exceed the budget, and returns the 429", async () => {
+      const req = createPipelineRequest({ url: LAB_URL });
+      let calls = 0;
+      const res = await throttleRetryPolicy(true, 50).sendRequest(req, async (r) => (calls++, throttled({ "retry-after-ms": "30" })(r)));
+      expect(res.status).toBe(429);
+      expect(calls).toBe(2);
+    });
+    it("does nothing when disabled or when the 429 gives no usable wait", async () => {
+      for (const [enabled, h] of [[false, { "retry-after": "1" }], [true, {}]] as const) {
+        let calls = 0;
+        const req = createPipelineRequest({ url: LAB_URL });
+        const res = await throttleRetryPolicy(enabled).sendRequest(req, async (r) => (calls++, throttled(h)(r)));
+        expect(res.status).toBe(429);
+        expect(calls).toBe(1);
+      }
+    });
+    it("an abort during the wait rejects with AbortError at once", async () => {
+      const ac = new AbortController();
+      const req = createPipelineRequest({ url: LAB_URL, abortSignal: ac.signal });
+      const p = throttleRetryPolicy(true).sendRequest(req, async (r) => throttled({ "retry-after": "60" })(r));
+      setTimeout(() => ac.abort(), 10);
+      await expect(p).rejects.toMatchObject({ name: "AbortError" });
+    });
   });
 
   describe("retryAfterClampPolicy (pure)", () => {
