@@ -12,5 +12,7 @@ export type { PollerLike, OperationState, CancelOnProgress } from "./core/poller
 export { SDK_VERSION } from "./core/version.js";
 export { TemplateClient, type ExportToGalleryInput, type ExportToGalleryOptions, type ResumeExportOptions } from "./clients/template-client.js";
 export type { ExportState, ExportPhase, RegionProgress, RegionReplicationState } from "./models/lab.js";
-export type { GalleryImage, OsState, OsType, ImageSource } from "./models/gallery-image.js";
 export { GEOGRAPHIES, geographyOf, regionsOfGeography, normalizeRegion, type AzureGeography, type AzureRegion } from "./clients/template/geographies.js";
+// LabAccountClient (issue 4): attach/detach a gallery, choose the images lab creators may use.
+export { LabAccountClient, type AttachGalleryOptions, type ListImagesOptions, type AccountInfo } from "./clients/lab-account-client.js";
+export type { GalleryImage, AttachedGallery, OsState, OsType, ImageSource } from "./models/gallery-image.js";

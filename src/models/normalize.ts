@@ -3,7 +3,7 @@
  * unknown enum value or a missing field gives `undefined`, never a crash (a newer service version
  * may add values).
  */
-import { isResourceId, type AccountId, type GalleryImageId } from "../core/resource-id.js";
+import { formatGalleryImageId, isResourceId, parseResourceId, type AccountId, type GalleryImageId } from "../core/resource-id.js";
 import type { GalleryImage, OsState, OsType } from "./gallery-image.js";
 import type { Lab } from "./lab.js";
 
@@ -48,7 +48,10 @@ export function galleryImageFromLabPlanImage(raw: unknown, account: AccountId): 
     osState: osState(p["osState"]),
     enabled: str(p["enabledState"])?.toLowerCase() === "enabled",
     availableRegions: regions,
-    source: galleryImageId !== undefined || (p["sharedGalleryId"] !== undefined && p["publisher"] === undefined) ? "gallery" : "marketplace",
+    // Marketplace images carry publisher/offer/sku; gallery images have them null or absent (listImages.json)
+    // and a definition id in sharedGalleryId. getImage.json shows a Marketplace item whose sharedGalleryId is a
+    // platform-image path, so the id alone does not decide.
+    source: galleryImageId !== undefined || (typeof p["sharedGalleryId"] === "string" && p["publisher"] == null && p["offer"] == null) ? "gallery" : "marketplace",
     account,
   };
   const gen = str(p["hyperVGeneration"]);
@@ -56,8 +59,33 @@ export function galleryImageFromLabPlanImage(raw: unknown, account: AccountId): 
   return image;
 }
 
-/** Lab account shared image (`labaccounts/{a}/sharedImages`, A.2) → `GalleryImage`. Accounts replicate across the geography themselves. */
-export function galleryImageFromSharedImage(raw: unknown, account: AccountId): GalleryImage {
+/**
+ * The definition id of a lab-account shared image. What `sharedGalleryId` holds is unconfirmed (A.2):
+ * a definition id is taken as is; a gallery id (or, with `attachedGalleryId`, anything else) is
+ * combined with `definitionName`.
+ */
+function sharedImageDefinitionId(p: Obj, attachedGalleryId: string | undefined): GalleryImageId | undefined {
+  const direct = galleryDefinitionId(prop(p, "sharedGalleryId"));
+  if (direct !== undefined) return direct;
+  const definition = str(prop(p, "definitionName"));
+  if (definition === undefined) return undefined;
+  const galleryRef = str(prop(p, "sharedGalleryId"));
+  const gallery = galleryRef !== undefined && isResourceId(galleryRef, "gallery") ? galleryRef : attachedGalleryId;
+  if (gallery === undefined || !isResourceId(gallery, "gallery")) return undefined;
+  const g = parseResourceId(gallery, "gallery");
+  try {
+    return formatGalleryImageId({ subscriptionId: g.subscriptionId, resourceGroup: g.resourceGroup, gallery: g.names["gallery"] as string, name: definition });
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Lab account shared image (`labaccounts/{a}/sharedImages`, A.2) → `GalleryImage`. Accounts replicate
+ * across the geography themselves. `attachedGalleryId` (optional) lets the definition id be built
+ * from `definitionName` when the item does not carry it.
+ */
+export function galleryImageFromSharedImage(raw: unknown, account: AccountId, attachedGalleryId?: string): GalleryImage {
   const r = obj(raw);
   const p = obj(prop(r, "properties"));
   const name = str(prop(r, "name")) ?? "";
@@ -65,7 +93,7 @@ export function galleryImageFromSharedImage(raw: unknown, account: AccountId): G
     name,
     displayName: str(prop(p, "displayName")) ?? str(prop(p, "definitionName")) ?? name,
     id: str(prop(r, "id")) ?? "",
-    galleryImageId: galleryDefinitionId(prop(p, "sharedGalleryId")),
+    galleryImageId: sharedImageDefinitionId(p, attachedGalleryId),
     osType: osType(prop(p, "osType")),
     osState: osState(prop(p, "imageType")) ?? osState(prop(p, "osState")),
     enabled: str(prop(p, "enableState"))?.toLowerCase() !== "disabled",
@@ -75,6 +103,8 @@ export function galleryImageFromSharedImage(raw: unknown, account: AccountId): G
     source: "gallery",
     account,
   };
+  const gen = str(prop(p, "hyperVGeneration"));
+  if (gen !== undefined) image.hyperVGeneration = gen;
   return image;
 }
 
