@@ -1,0 +1,125 @@
+/**
+ * `LabClient`: labs of one lab plan or one classic lab account — create a lab from a gallery image
+ * (validating generalized versus specialized credentials before anything is sent), get, list and
+ * delete. The generation is chosen once, from the account id.
+ */
+import type { ArmOperationState } from "../core/arm-poller.js";
+import type { ClientOptions, OperationOptions } from "../core/client-options.js";
+import type { PagedAsyncIterableIterator } from "../core/paging.js";
+import { createPoller, decodeResumeToken, type PollerLike } from "../core/poller.js";
+import { parseResourceId, validateName, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
+import { ArmTransport } from "../core/transport.js";
+import type { CreateLabState, Lab } from "../models/lab.js";
+import { parseInput, type z } from "../validation/parse.js";
+import type { LabBackend } from "./lab/backend.js";
+import { LabAccountBackend } from "./lab/classic-backend.js";
+import { CREATE_KIND, CreateLabDriver, checkSnapshot } from "./lab/create-operation.js";
+import { LabPlanBackend } from "./lab/plan-backend.js";
+import { validateCreateInput } from "./lab/preflight.js";
+import { createLabOperationOptionsSchema, type createLabOptionsSchema } from "./lab/schemas.js";
+
+/** Options of `createFromGalleryImage`; see docs/create-lab.md for every field and its default. */
+export type CreateLabOptions = z.input<typeof createLabOptionsSchema>;
+/** The `credentials` option: `{ kind: "new", … }` for Generalized images, `{ kind: "fromImage", … }` for Specialized ones. */
+export type CreateLabCredentials = CreateLabOptions["credentials"];
+
+/** Per-call options of `createFromGalleryImage`. */
+export type CreateLabOperationOptions = OperationOptions & {
+  /** Read the image and the account and check them before writing (default true). Input validation always runs. */
+  preflight?: boolean;
+  /** Enable the image on the account first when it is disabled (default false). */
+  enableImage?: boolean;
+  /** A lab with this name exists: `fail` (default, ConflictError) or `reuse` it when it was made from the same image. */
+  ifExists?: "fail" | "reuse";
+  /** Fixed wait between polls in ms (default: the service's Retry-After, else the client's pollIntervalInMs). */
+  intervalInMs?: number;
+};
+
+/** The state of `delete`, as `onProgress` sees it. */
+export type DeleteLabState = ArmOperationState<void>;
+
+function backendFor(accountId: string, options: ClientOptions | undefined): LabBackend {
+  const parsed = parseResourceId(accountId, "labPlan", "labAccount");
+  const transport = new ArmTransport(options);
+  return parsed.kind === "labPlan" ? new LabPlanBackend(transport, parsed.id as LabPlanId) : new LabAccountBackend(transport, parsed.id as LabAccountId);
+}
+
+const OWN_KEYS = ["preflight", "enableImage", "ifExists", "intervalInMs"] as const;
+
+function splitOperationOptions(o: CreateLabOperationOptions | undefined): { flags: { preflight: boolean; enableImage: boolean; ifExists: "fail" | "reuse"; intervalInMs: number | undefined }; rest: OperationOptions } {
+  const parsed = parseInput(createLabOperationOptionsSchema, o ?? {}, "createFromGalleryImage operation options");
+  const rest: Record<string, unknown> = { ...(o ?? {}) };
+  for (const k of OWN_KEYS) delete rest[k];
+  return {
+    flags: {
+      preflight: parsed.preflight ?? true,
+      enableImage: parsed.enableImage ?? false,
+      ifExists: parsed.ifExists ?? "fail",
+      intervalInMs: parsed.intervalInMs,
+    },
+    rest: rest as OperationOptions,
+  };
+}
+
+export class LabClient {
+  /** The lab plan or classic lab account id, in canonical casing. */
+  readonly accountId: AccountId;
+  private readonly backend: LabBackend;
+
+  /**
+   * @param accountId A lab plan id (`…/Microsoft.LabServices/labPlans/{p}`) or a classic lab account id
+   *   (`…/Microsoft.LabServices/labaccounts/{a}`).
+   */
+  constructor(accountId: string, options?: ClientOptions) {
+    this.backend = backendFor(accountId, options);
+    this.accountId = this.backend.accountId;
+  }
+
+  /**
+   * Creates a lab whose template is based on a gallery image. The options are validated
+   * synchronously: a `ValidationError` (or `ImageCredentialsError`) is thrown from this call, before
+   * any request. The returned poller sends nothing until awaited; it then runs the preflight (one
+   * read of the image and of the account), checks the name is free, enables the image when asked,
+   * creates the lab and polls until it is ready.
+   *
+   * @example
+   * const lab = await labs.createFromGalleryImage({
+   *   name: "biology-101-b", image, sku: "Classic_Fsv2_2_4GB_128_S_SSD", usageQuota: { hours: 10 },
+   *   credentials: { kind: "fromImage", username: "labadmin", password },   // a Specialized image
+   * });
+   */
+  createFromGalleryImage(options: CreateLabOptions, operationOptions?: CreateLabOperationOptions): PollerLike<CreateLabState, Lab> {
+    const { flags, rest } = splitOperationOptions(operationOptions);
+    const validated = validateCreateInput(options, this.backend);
+    const driver = new CreateLabDriver(this.backend, validated.input.name, { validated, flags }, rest);
+    return createPoller(driver, { kind: CREATE_KIND, resumed: false, intervalInMs: flags.intervalInMs });
+  }
+
+  /**
+   * Continues a creation from `poller.serialize()`, in this or another process. Only polls: the
+   * create request is never sent again (and the token holds no password).
+   */
+  static resumeCreate(token: string, options?: ClientOptions & { intervalInMs?: number }): PollerLike<CreateLabState, Lab> {
+    const snapshot = checkSnapshot(decodeResumeToken(CREATE_KIND, token));
+    const { intervalInMs, ...clientOptions } = options ?? {};
+    const backend = backendFor(snapshot.account, clientOptions);
+    const driver = new CreateLabDriver(backend, snapshot.name, undefined, undefined, snapshot);
+    return createPoller(driver, { kind: CREATE_KIND, resumed: true, intervalInMs });
+  }
+
+  /** Reads one lab of this account. Throws `NotFoundError` when there is none. */
+  get(name: string, options?: OperationOptions): Promise<Lab> {
+    return this.backend.getLab(validateName("labServices", name, "name"), options);
+  }
+
+  /** Lists the labs of this lab plan or lab account. */
+  list(options?: OperationOptions): PagedAsyncIterableIterator<Lab> {
+    return this.backend.listLabs(options);
+  }
+
+  /** Deletes a lab (long-running; resolves when the service says it is gone). */
+  delete(name: string, options?: OperationOptions & { resumeFrom?: string }): PollerLike<DeleteLabState, void> {
+    const { resumeFrom, ...rest } = options ?? {};
+    return this.backend.deleteLab(validateName("labServices", name, "name"), rest, resumeFrom);
+  }
+}
