@@ -16,9 +16,6 @@ export { GEOGRAPHIES, geographyOf, regionsOfGeography, normalizeRegion, type Azu
 // LabAccountClient (issue 4): attach/detach a gallery, choose the images lab creators may use.
 export { LabAccountClient, type AttachGalleryOptions, type ListImagesOptions, type AccountInfo } from "./clients/lab-account-client.js";
 export type { GalleryImage, AttachedGallery, OsState, OsType, ImageSource } from "./models/gallery-image.js";
-export { TemplateClient, type ExportToGalleryInput, type ExportToGalleryOptions, type ResumeExportOptions } from "./clients/template-client.js";
-export type { ExportState, ExportPhase, RegionProgress, RegionReplicationState } from "./models/lab.js";
-export { GEOGRAPHIES, geographyOf, regionsOfGeography, normalizeRegion, type AzureGeography, type AzureRegion } from "./clients/template/geographies.js";
 // LabClient (issue 6): create labs from gallery images, get, list, delete.
 export type { Lab, LabProvisioningState, CreateLabState, CreateLabPhase } from "./models/lab.js";
 export { LabClient, type CreateLabOptions, type CreateLabCredentials, type CreateLabOperationOptions, type DeleteLabState } from "./clients/lab-client.js";
