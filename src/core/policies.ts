@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { isRestError, RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { UntrustedUrlError } from "./errors.js";
 import { isLoopbackHost } from "./client-options.js";
 
@@ -96,4 +96,39 @@ function parseSecondsOrDate(raw: string): number | undefined {
   if (!/[a-zA-Z]/.test(v)) return undefined;
   const d = Date.parse(v);
   return Number.isNaN(d) ? undefined : Math.max(0, d - Date.now());
+}
+
+/** Connection failures after which the request may have reached the service and been applied. */
+const AMBIGUOUS_NETWORK_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
+
+/**
+ * Keeps core's retry policy from resending a POST whose connection was lost mid-request. A POST
+ * action (saveImage, classic createLab) is not idempotent: when the answer is lost after the service
+ * applied it (reset or timeout), a resend starts a second save (a duplicate image version) or fails
+ * with "already exists" for a lab that was in fact created. Issue 10: "no lab or image is created
+ * twice". The failure surfaces as a `ConnectionError` ("may or may not have reached the service").
+ * PUT, PATCH, DELETE and GET are idempotent and keep being retried; so are errors where nothing was
+ * sent (ECONNREFUSED, ENOTFOUND), which core's exponential strategy also retries for POST.
+ * Must sit below the retry policy (phase "Sign"), so the retry strategy sees the re-coded error.
+ */
+export function noResendOfUnsafeWritesPolicy(): PipelinePolicy {
+  return {
+    name: "noResendOfUnsafeWritesPolicy",
+    async sendRequest(request, next) {
+      try {
+        return await next(request);
+      } catch (e) {
+        if (request.method === "POST" && isRestError(e) && e.statusCode === undefined && e.code !== undefined && AMBIGUOUS_NETWORK_CODES.has(e.code)) {
+          // Any code outside core's "system error" list makes its exponential strategy rethrow.
+          const final = new RestError(`${e.code}: ${e.message} (a POST is not resent after a lost connection: the service may have applied it)`, {
+            code: RestError.REQUEST_SEND_ERROR,
+            request: e.request ?? request,
+          });
+          (final as { cause?: unknown }).cause = e;
+          throw final;
+        }
+        throw e;
+      }
+    },
+  };
 }
