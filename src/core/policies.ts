@@ -77,17 +77,30 @@ export function retryAfterClampPolicy(maxMs: number): PipelinePolicy {
         if (inMs === undefined) {
           response.headers.delete(name);
         } else if (inMs > maxMs) {
-          response.headers.set(name, name === "retry-after" ? String(Math.floor(maxMs / 1000)) : String(maxMs));
+          if (name === "retry-after") setWholeSecondsWait(response.headers, maxMs);
+          else response.headers.set(name, String(maxMs));
         }
       }
       // A 429 whose hint was garbage (or missing) would not be retried at all by core's throttling
       // strategy; ARM's documented minimum wait (rest-api.md D.1) is a safe stand-in.
       if (response.status === 429 && RETRY_AFTER_HEADERS.every((h) => response.headers.get(h) === undefined)) {
-        response.headers.set("retry-after", String(Math.floor(Math.min(maxMs, DEFAULT_THROTTLE_WAIT_MS) / 1000)));
+        setWholeSecondsWait(response.headers, Math.min(maxMs, DEFAULT_THROTTLE_WAIT_MS));
       }
       return response;
     },
   };
+}
+
+/**
+ * Sets `Retry-After` (whole seconds, RFC 9110) to `ms`. When `ms` is not a whole number of seconds
+ * (a `maxRetryAfterInMs` below 1 s, or 1500), `Retry-After` alone would round down — to 0 for a
+ * sub-second clamp, so a throttled request was resent at once and a burst spent all its retries
+ * inside one refill (found by test/reliability/throttling.test.ts). `retry-after-ms` carries the
+ * exact wait; core's throttling strategy reads it before `Retry-After`.
+ */
+function setWholeSecondsWait(headers: { set(name: string, value: string): void; get(name: string): string | undefined }, ms: number): void {
+  headers.set("retry-after", String(Math.floor(ms / 1000)));
+  if (ms % 1000 !== 0 && headers.get("retry-after-ms") === undefined && headers.get("x-ms-retry-after-ms") === undefined) headers.set("retry-after-ms", String(ms));
 }
 
 function parseSecondsOrDate(raw: string): number | undefined {
