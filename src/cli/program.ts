@@ -92,7 +92,11 @@ export async function run(argv: readonly string[], streams: CliStreams, options:
       out,
       deps,
       globals,
-      clientOptions: () => buildClientOptions(globals, streams.env),
+      clientOptions: () => {
+        const o = buildClientOptions(globals, streams.env);
+        out.debug(`ARM endpoint ${o.endpoint ?? "https://management.azure.com"}; ${o.credential ? "emulator token" : "DefaultAzureCredential"}; poll interval ${o.pollIntervalInMs ?? 5000} ms`);
+        return o;
+      },
       onInterrupt: options.onInterrupt ?? (() => () => undefined),
     };
   };
@@ -121,7 +125,7 @@ function reportError(e: unknown, out: Output): number {
   out.writeErr(`${out.style("error:", "red")} ${d.message}\n`);
   if (d.hint !== undefined) out.writeErr(`${out.style("hint:", "yellow")} ${d.hint}\n`);
   if (out.verbose) for (const line of d.details) out.writeErr(`  ${out.style(line, "dim")}\n`);
-  else if (d.details.some((l) => l.startsWith("request id:"))) out.writeErr(out.style("(run with --verbose for request and correlation ids)\n", "dim"));
+  else if (d.details.some((l) => l.startsWith("request id:"))) out.writeErr(`${out.style("(run with --verbose for request and correlation ids)", "dim")}\n`);
   if (out.json) out.writeOut(`${JSON.stringify({ error: d.json }, null, 2)}\n`);
   return d.exitCode;
 }

@@ -4,7 +4,10 @@
  * ifExists, abort/resume and a failed creation.
  */
 import { AzureLogger, setLogLevel, getLogLevel, type AzureLogLevel } from "@azure/logger";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   ConflictError,
   ImageCredentialsError,
@@ -646,5 +649,33 @@ describe("get, list, delete", () => {
     expect(() => client().get("no/slashes")).toThrow(ValidationError);
     expect(() => client().delete("no spaces")).toThrow(ValidationError);
     expect(emu.requests.length).toBe(before);
+  });
+});
+
+describe("docs/create-lab.md", () => {
+  it("the emulator snippet runs against the package entry points and prints what it says", async () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+    const doc = readFileSync(resolve(root, "docs/create-lab.md"), "utf8");
+    const section = doc.slice(doc.indexOf("## Try it against the emulator"));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(code).toBeDefined();
+    const source = (code as string)
+      .replace('"azure-lab-gallery/emulator"', JSON.stringify(resolve(root, "src/emulator/index.ts")))
+      .replace('"azure-lab-gallery"', JSON.stringify(resolve(root, "src/index.ts")));
+    mkdirSync(resolve(root, ".tmp"), { recursive: true });
+    const file = resolve(root, ".tmp/create-lab-snippet.ts");
+    writeFileSync(file, `${source}\nexport {};\n`);
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, "log").mockImplementation((...args: unknown[]) => {
+      lines.push(args.map(String).join(" "));
+    });
+    try {
+      await import(/* @vite-ignore */ file);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines[0]).toMatch(/^true Image "win11-base" is Generalized/);
+    expect(lines[1]).toMatch(/^Succeeded .*\/galleries\/labgallery\/images\/win11-base$/);
+    expect(lines[2]).toMatch(/^ValidationError .*centralus is not allowed/);
   });
 });

@@ -67,8 +67,14 @@ function writeFiles(): void {
   );
 
   // Type-level consumer, shared by the ESM (.mts), CJS (.cts) and bundler (.ts) variants.
+  // msw's own declarations need the DOM lib (WebSocket/MessageEvent types), so an entry that
+  // re-exports msw types is checked only in the DOM-lib (bundler) variant.
+  const needsDom = (s: string) => s.endsWith("/msw");
+  const typed = (dom: boolean) => specs.filter((s) => dom || !needsDom(s));
+  const header = (dom: boolean) => typed(dom).map((s, i) => `import * as entry${i} from ${JSON.stringify(s)};`).join("\n");
+  const entriesLine = (dom: boolean) => `export const entries: object[] = [${typed(dom).map((_, i) => `entry${i}`).join(", ")}];`;
   const body =
-    specs.map((s, i) => `import * as entry${i} from ${JSON.stringify(s)};`).join("\n") +
+    "__HEADER__" +
     `
 import {
   ArmError,
@@ -80,7 +86,7 @@ import {
   type LabPlanId,
 } from ${JSON.stringify(pkg.name)};
 
-export const entries: object[] = [${specs.map((_, i) => `entry${i}`).join(", ")}];
+__ENTRIES__
 
 const plan: LabPlanId = formatLabPlanId({ subscriptionId: "00000000-0000-0000-0000-000000000000", resourceGroup: "rg", name: "plan" });
 const parsed = parseResourceId(plan, "labPlan");
@@ -96,9 +102,10 @@ export function describeError(e: unknown): string {
 // @ts-expect-error a lab plan id is not any string
 export const wrong: LabPlanId = "/subscriptions/x";
 `;
-  w("esm.mts", body);
-  w("cjs.cts", body);
-  w("bundler.ts", body);
+  const variant = (dom: boolean) => body.replace("__HEADER__", header(dom)).replace("__ENTRIES__", entriesLine(dom));
+  w("esm.mts", variant(false));
+  w("cjs.cts", variant(false));
+  w("bundler.ts", variant(true));
 
   const strict = {
     strict: true,
