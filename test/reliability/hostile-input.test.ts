@@ -328,12 +328,15 @@ describe("CLI: every command refuses hostile input without a request", () => {
   ];
   // --sku, --admin-user: body-only values (see hostileText).
   const BODY_ONLY = new Set([16, 19]);
+  const REPLICATE_TO = 12;
   // The 1 MB poison and NUL cannot be process arguments; the in-process runner accepts them anyway.
   it(`${commands.length} command shapes × hostile arguments: exit 1 or 2, a message, no request, no secret`, async () => {
     const codes: Record<string, number> = {};
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: commands.length - 1 }), hostile, hostileText, fc.boolean(), async (k, path, text, json) => {
         const h = BODY_ONLY.has(k) ? text : path;
+        // --replicate-to normalises region spelling ("West US 2" → westus2): whitespace alone is not hostile there.
+        if (k === REPLICATE_TO) fc.pre(!/^[A-Za-z0-9\s,]*$/.test(h));
         tried++;
         perTarget["cli"] = (perTarget["cli"] ?? 0) + 1;
         leaked += seen.length;
