@@ -1,5 +1,5 @@
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { isRestError, RestError, type PipelinePolicy } from "@azure/core-rest-pipeline";
 import { UntrustedUrlError } from "./errors.js";
 import { isLoopbackHost } from "./client-options.js";
 import { logger } from "./logger.js";
@@ -79,17 +79,30 @@ export function retryAfterClampPolicy(maxMs: number): PipelinePolicy {
         if (inMs === undefined) {
           response.headers.delete(name);
         } else if (inMs > maxMs) {
-          response.headers.set(name, name === "retry-after" ? String(Math.floor(maxMs / 1000)) : String(maxMs));
+          if (name === "retry-after") setWholeSecondsWait(response.headers, maxMs);
+          else response.headers.set(name, String(maxMs));
         }
       }
       // A 429 whose hint was garbage (or missing) would not be retried at all by core's throttling
       // strategy; ARM's documented minimum wait (rest-api.md D.1) is a safe stand-in.
       if (response.status === 429 && RETRY_AFTER_HEADERS.every((h) => response.headers.get(h) === undefined)) {
-        response.headers.set("retry-after", String(Math.floor(Math.min(maxMs, DEFAULT_THROTTLE_WAIT_MS) / 1000)));
+        setWholeSecondsWait(response.headers, Math.min(maxMs, DEFAULT_THROTTLE_WAIT_MS));
       }
       return response;
     },
   };
+}
+
+/**
+ * Sets `Retry-After` (whole seconds, RFC 9110) to `ms`. When `ms` is not a whole number of seconds
+ * (a `maxRetryAfterInMs` below 1 s, or 1500), `Retry-After` alone would round down — to 0 for a
+ * sub-second clamp, so a throttled request was resent at once and a burst spent all its retries
+ * inside one refill (found by test/reliability/throttling.test.ts). `retry-after-ms` carries the
+ * exact wait; core's throttling strategy reads it before `Retry-After`.
+ */
+function setWholeSecondsWait(headers: { set(name: string, value: string): void; get(name: string): string | undefined }, ms: number): void {
+  headers.set("retry-after", String(Math.floor(ms / 1000)));
+  if (ms % 1000 !== 0 && headers.get("retry-after-ms") === undefined && headers.get("x-ms-retry-after-ms") === undefined) headers.set("retry-after-ms", String(ms));
 }
 
 function parseSecondsOrDate(raw: string): number | undefined {
@@ -138,6 +151,41 @@ export function throttleRetryPolicy(enabled: boolean, budgetMs: number = THROTTL
         logger.info(`Throttled (429): ${request.method} waits ${ms} ms as asked, attempt ${attempt}.`);
         await sleep(ms, request.abortSignal);
         waited += ms;
+      }
+    },
+  };
+}
+
+/** Connection failures after which the request may have reached the service and been applied. */
+const AMBIGUOUS_NETWORK_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "ESOCKETTIMEDOUT"]);
+
+/**
+ * Keeps core's retry policy from resending a POST whose connection was lost mid-request. A POST
+ * action (saveImage, classic createLab) is not idempotent: when the answer is lost after the service
+ * applied it (reset or timeout), a resend starts a second save (a duplicate image version) or fails
+ * with "already exists" for a lab that was in fact created. Issue 10: "no lab or image is created
+ * twice". The failure surfaces as a `ConnectionError` ("may or may not have reached the service").
+ * PUT, PATCH, DELETE and GET are idempotent and keep being retried; so are errors where nothing was
+ * sent (ECONNREFUSED, ENOTFOUND), which core's exponential strategy also retries for POST.
+ * Must sit below the retry policy (phase "Sign"), so the retry strategy sees the re-coded error.
+ */
+export function noResendOfUnsafeWritesPolicy(): PipelinePolicy {
+  return {
+    name: "noResendOfUnsafeWritesPolicy",
+    async sendRequest(request, next) {
+      try {
+        return await next(request);
+      } catch (e) {
+        if (request.method === "POST" && isRestError(e) && e.statusCode === undefined && e.code !== undefined && AMBIGUOUS_NETWORK_CODES.has(e.code)) {
+          // Any code outside core's "system error" list makes its exponential strategy rethrow.
+          const final = new RestError(`${e.code}: ${e.message} (a POST is not resent after a lost connection: the service may have applied it)`, {
+            code: RestError.REQUEST_SEND_ERROR,
+            request: e.request ?? request,
+          });
+          (final as { cause?: unknown }).cause = e;
+          throw final;
+        }
+        throw e;
       }
     },
   };

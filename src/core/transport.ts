@@ -17,7 +17,7 @@ import {
 import { resolveClientOptions, type ApiFamily, type ClientOptions, type ResolvedClientOptions } from "./client-options.js";
 import { ConnectionError, UnexpectedResponseError, ValidationError, armErrorFromResponse, parseRetryAfterMs } from "./errors.js";
 import { logger } from "./logger.js";
-import { armAuthPolicy, assertTrustedUrl, retryAfterClampPolicy, throttleRetryPolicy } from "./policies.js";
+import { armAuthPolicy, assertTrustedUrl, noResendOfUnsafeWritesPolicy, retryAfterClampPolicy, throttleRetryPolicy } from "./policies.js";
 import { SDK_VERSION } from "./version.js";
 
 export type HttpMethod = "GET" | "PUT" | "PATCH" | "DELETE" | "POST";
@@ -89,6 +89,7 @@ export class ArmTransport {
     pipeline.addPolicy(throttleRetryPolicy(o.retryOptions.maxRetries !== 0), { phase: "Retry" });
     pipeline.addPolicy(retryAfterClampPolicy(o.maxRetryAfterInMs), { phase: "Retry" });
     pipeline.addPolicy(armAuthPolicy(o.credential, o.scope, o.endpoint), { phase: "Sign" });
+    pipeline.addPolicy(noResendOfUnsafeWritesPolicy(), { phase: "Sign" });
     this.client = new ServiceClient({ pipeline, endpoint: o.endpoint.origin, ...(httpClient ? { httpClient } : {}) });
   }
 

@@ -85,6 +85,13 @@ const fromImageCredentials = z.strictObject({
   password: z.string().min(1, "a password is required"),
 });
 
+// Issue 10 (hostile input): free-text fields travel only in the JSON body, but a control character
+// (NUL, ESC, CR/LF) there is never legitimate and the service would refuse it after the preflight
+// reads: refuse it before any request. Found by test/reliability/hostile-input.test.ts.
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
+const NO_CONTROL = /^[^\u0000-\u001f\u007f]*$/;
+const noControl = "must not contain control characters";
+
 export const createLabOptionsSchema = z.strictObject({
   /** The lab's resource name: 1-100 letters, digits, '-', '_', '.', '(' or ')'. */
   name: z
@@ -92,8 +99,8 @@ export const createLabOptionsSchema = z.strictObject({
     .min(1)
     .max(100)
     .regex(/^[-\w.()]+$/, "use 1-100 letters, digits, '-', '_', '.', '(' or ')'"),
-  title: z.string().min(1).max(120).optional(),
-  description: z.string().max(2000).optional(),
+  title: z.string().min(1).max(120).regex(NO_CONTROL, noControl).optional(),
+  description: z.string().max(2000).regex(NO_CONTROL, noControl).optional(),
   /** Region of the lab, e.g. `westus2` ("West US 2" is accepted). Default: the account's region. */
   location: z
     .string()
@@ -102,7 +109,7 @@ export const createLabOptionsSchema = z.strictObject({
     .optional(),
   image,
   /** VM size, e.g. `Classic_Fsv2_2_4GB_128_S_SSD` (lab plans) or `Medium` (lab accounts). */
-  sku: z.string().min(1).max(100),
+  sku: z.string().min(1).max(100).regex(NO_CONTROL, noControl),
   /** Number of student VMs (lab plans). */
   capacity: z.number().int().min(0).optional(),
   /** Hours each student may use: `{ hours: 10 }` or `"PT10H"`, 0-9999 hours. */
