@@ -10,7 +10,7 @@ import type { EmulatorClock } from "./clock.js";
 import { API_VERSIONS, jsonResponse, readJsonBody } from "./context.js";
 import type { Ctx, ResolvedOptions } from "./context.js";
 import { ArmHttpError } from "./errors.js";
-import { Faults, TokenBucket } from "./faults.js";
+import { Faults, TokenBucket, injectedError } from "./faults.js";
 import type { FaultRule, WriteLimit } from "./faults.js";
 import { galleryRoutes, replicationStatus } from "./galleries.js";
 import { labAccountRoutes, sharedImages } from "./lab-accounts.js";
@@ -215,16 +215,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const status = fired.find((f) => f.kind === "status");
     if (status && status.kind === "status") {
-      const codes: Record<number, [string, string]> = {
-        429: ["TooManyRequests", "The request was throttled. Retry after the interval in the Retry-After header."],
-        500: ["InternalServerError", "The server encountered an internal error. Please retry the request."],
-        503: ["ServiceUnavailable", "The service is temporarily unavailable. Please retry the request."],
-      };
-      const [code, message] = codes[status.status] ?? ["InternalServerError", "Injected fault."];
       const h: Record<string, string> = { ...common };
       if (status.retryAfterSeconds !== undefined) h["retry-after"] = String(status.retryAfterSeconds);
       log(status.status);
-      return jsonResponse(status.status, { error: { code: status.code ?? code, message: status.message ?? message } }, h);
+      return jsonResponse(status.status, { error: injectedError(status.status, method, url.pathname, status) }, h);
     }
     const lroFail = fired.find((f) => f.kind === "lroFail");
 

@@ -116,6 +116,48 @@ describe("ARM protocol", () => {
     e.faults.clear();
   });
 
+  it("status faults: any 4xx/5xx, ARM's code for the status when the rule names none, Retry-After kept", async () => {
+    const e = manual();
+    const cases: Array<[400 | 401 | 403 | 404 | 409 | 429 | 500 | 502 | 503 | 504 | 410, string]> = [
+      [400, "BadRequest"],
+      [401, "AuthenticationFailed"],
+      [403, "AuthorizationFailed"],
+      [404, "ResourceNotFound"],
+      [409, "Conflict"],
+      [429, "TooManyRequests"],
+      [500, "InternalServerError"],
+      [502, "BadGateway"],
+      [503, "ServiceUnavailable"],
+      [504, "GatewayTimeout"],
+      [410, "Gone"],
+    ];
+    for (const [status, code] of cases) {
+      e.faults.add({ kind: "status", status, times: 1 });
+      const r = await send(e, "GET", PLAN, undefined, LP);
+      expect([r.status, r.json.error.code], String(status)).toEqual([status, code]);
+      expect(r.json.error.message.length).toBeGreaterThan(10);
+      expect(r.headers.get("x-ms-request-id")).toBeTruthy();
+      expect(r.headers.get("retry-after")).toBeNull();
+    }
+    e.faults.add({ kind: "status", status: 403, times: 1 });
+    expect((await send(e, "GET", PLAN, undefined, LP)).json.error.message).toContain("does not have authorization to perform action 'Microsoft.LabServices/labPlans/read' over scope");
+    e.faults.add({ kind: "status", status: 404, times: 1 });
+    expect((await send(e, "GET", PLAN, undefined, LP)).json.error.message).toBe("The Resource 'Microsoft.LabServices/labPlans/plan-westus2' under resource group 'labs-rg' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+    for (const status of [429, 503] as const) {
+      e.faults.add({ kind: "status", status, retryAfterSeconds: 12, times: 1 });
+      const r = await send(e, "GET", PLAN, undefined, LP);
+      expect([r.status, r.headers.get("retry-after")]).toEqual([status, "12"]);
+    }
+    e.faults.add({ kind: "status", status: 409, code: "Custom", message: "mine", times: 1 });
+    expect((await send(e, "GET", PLAN, undefined, LP)).json.error).toEqual({ code: "Custom", message: "mine" });
+    // Runtime check for callers without the type (JavaScript, casts).
+    // @ts-expect-error the type admits 4xx/5xx only
+    expect(() => e.faults.add({ kind: "status", status: 200 })).toThrow(RangeError);
+    // @ts-expect-error the type admits 4xx/5xx only
+    expect(() => e.faults.add({ kind: "status", status: 600 })).toThrow(RangeError);
+    expect(() => e.faults.add({ kind: "status", status: 429.5 as unknown as 429 })).toThrow(RangeError);
+  });
+
   it("write token bucket answers 429 + Retry-After and refills with emulator time", async () => {
     const e = manual({ writeLimit: { capacity: 2, refillPerSecond: 0.5 } });
     const patch = () => send(e, "PATCH", PLAN, { properties: { linkedLmsInstance: "x" } }, LP);
