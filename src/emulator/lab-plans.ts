@@ -148,7 +148,7 @@ async function updateImage(ctx: Ctx): Promise<Response> {
 
 // ---- lab plans --------------------------------------------------------------------------------------
 
-function validateGalleryAttach(ctx: Ctx, plan: StoredResource | undefined, value: Json | undefined): string | null | undefined {
+function validateGalleryAttach(ctx: Ctx, plan: StoredResource | undefined, value: Json | undefined, planLocation: string): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || value === "") return null;
   const gid = parseGalleryId(value, "properties.sharedGalleryId");
@@ -157,6 +157,18 @@ function validateGalleryAttach(ctx: Ctx, plan: StoredResource | undefined, value
     // Assumption: ARM-linked-resource check answers like ARM's not-found.
     const p = parseResourceId(gid, "gallery");
     throw resourceNotFound("Microsoft.Compute/galleries", p.names["gallery"] as string, p.resourceGroup);
+  }
+  const galleryRegion = normalizeRegion(String(g.body["location"]));
+  const planRegion = normalizeRegion(planLocation);
+  if (galleryRegion !== planRegion) {
+    // Docs (ecosystem.md §2.3 [D6], Learn concept-lab-accounts-versus-lab-plans): the gallery and the lab plan
+    // must share a region. The live error was never recorded: 400 InvalidParameter naming both regions is an
+    // assumption (docs/emulator.md, Assumptions 17).
+    throw badRequest(
+      `The shared image gallery '${g.id}' is in region '${galleryRegion}', but lab plan '${ctx.params["labPlanName"] ?? ""}' is in region '${planRegion}'. A lab plan and its attached gallery must be in the same region.`,
+      "InvalidParameter",
+      "properties.sharedGalleryId",
+    );
   }
   const current = plan ? str((plan.body["properties"] as JsonObject)["sharedGalleryId"]) : undefined;
   if (current && current.toLowerCase() !== gid.toLowerCase()) {
@@ -194,7 +206,7 @@ async function putPlan(ctx: Ctx): Promise<Response> {
   const existing = ctx.store.getKind(id, "labPlan");
   if (existing && existing.body["properties"] && (existing.body["properties"] as JsonObject)["provisioningState"] === "Deleting") throw conflict(`Lab plan '${ctx.params["labPlanName"]}' is being deleted.`);
   const props = pickWritable(body["properties"], PLAN_WRITABLE);
-  const gallery = validateGalleryAttach(ctx, existing, body["properties"]["sharedGalleryId"]);
+  const gallery = validateGalleryAttach(ctx, existing, body["properties"]["sharedGalleryId"], existing ? String(existing.body["location"]) : location);
   if (gallery) props["sharedGalleryId"] = gallery;
   else delete props["sharedGalleryId"];
   if (Array.isArray(props["allowedRegions"])) props["allowedRegions"] = props["allowedRegions"].map((r) => normalizeRegion(String(r)));
@@ -226,7 +238,7 @@ async function patchPlan(ctx: Ctx): Promise<Response> {
   const patch = isObject(body["properties"]) ? body["properties"] : {};
   const props = plan.body["properties"] as JsonObject;
   const before = str(props["sharedGalleryId"]);
-  const galleryChange = validateGalleryAttach(ctx, plan, patch["sharedGalleryId"]);
+  const galleryChange = validateGalleryAttach(ctx, plan, patch["sharedGalleryId"], String(plan.body["location"]));
   const clean: JsonObject = {};
   for (const [k, v] of Object.entries(patch)) if (PLAN_WRITABLE.includes(k)) clean[k] = v;
   if (galleryChange !== undefined) clean["sharedGalleryId"] = galleryChange;

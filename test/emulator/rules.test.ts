@@ -18,6 +18,29 @@ describe("domain rules: lab plans", () => {
     expect((await send(e, "PATCH", PLAN, { properties: { sharedGalleryId: null } }, LP)).status).toBe(202);
   });
 
+  it("attaching a gallery from another region fails (gallery and plan must share a region, D6); the demo gallery shares plan-westus2's", async () => {
+    const e = manual();
+    expect(e.state.galleries().find((g) => g["name"] === "labgallery")?.["location"]).toBe("westus2");
+    expect(e.state.labPlans().find((p) => p["name"] === "plan-westus2")?.["location"]).toBe("westus2");
+    await send(e, "PUT", `${RG}/Microsoft.Compute/galleries/eastgallery`, { location: "East US" }, GV);
+    e.clock.advance(MIN);
+    const east = `${RG}/Microsoft.Compute/galleries/eastgallery`;
+    const patch = await send(e, "PATCH", PLAN, { properties: { sharedGalleryId: east } }, LP);
+    expect(patch.status).toBe(400);
+    expect(patch.json.error).toMatchObject({ code: "InvalidParameter", target: "properties.sharedGalleryId" });
+    expect(patch.json.error.message).toContain("'eastus'");
+    expect(patch.json.error.message).toContain("'westus2'");
+    expect((await send(e, "GET", PLAN, undefined, LP)).json.properties.sharedGalleryId).toBeUndefined(); // nothing changed
+    const base = { location: "westus2", properties: { allowedRegions: ["westus2"] } };
+    const put = await send(e, "PUT", `${RG}/Microsoft.LabServices/labPlans/p2`, { ...base, properties: { ...base.properties, sharedGalleryId: east } }, LP);
+    expect([put.status, put.json.error.code]).toEqual([400, "InvalidParameter"]);
+    expect((await send(e, "GET", `${RG}/Microsoft.LabServices/labPlans/p2`, undefined, LP)).status).toBe(404);
+    const eastPlan = await send(e, "PUT", `${RG}/Microsoft.LabServices/labPlans/p3`, { location: "eastus", properties: { sharedGalleryId: east } }, LP);
+    expect(eastPlan.status).toBe(201);
+    expect(eastPlan.json.properties.sharedGalleryId).toBe(east);
+    await attachGallery(e); // demo: labgallery (westus2) on plan-westus2 (westus2)
+  });
+
   it("gallery images are disabled by default on plans; only replicated, small, single-disk definitions are listed", async () => {
     const e = manual();
     await attachGallery(e);
