@@ -26,6 +26,8 @@ export const DURATIONS = {
   galleryWrite: 5_000,
   /** Assumption: replication of one version to one region (docs: "can take hours"; kept short). */
   replicationPerRegion: 300_000,
+  /** Assumption: DELETE of a classic lab (Labs_Delete, 2018-10-15 LRO); same order as DELETE lab (G.2: 1–3 min). */
+  classicLabDelete: 120_000,
   /** Assumption: lab account shared image enable/disable (the module polls, so it is asynchronous). */
   sharedImageUpdate: 30_000,
 } as const;

@@ -218,7 +218,7 @@ export function beginSavedImage(store: Store, r: SaveImageRequest): JsonObject {
   return { versionId: vId, definitionId: defId, createdDefinition };
 }
 
-function finishSavedImage(world: EffectWorld, data: JsonObject): void {
+export function finishSavedImage(world: EffectWorld, data: JsonObject): void {
   if (typeof data["fail"] === "string") throw badRequest(String(data["message"]), data["fail"]);
   const v = world.store.get(String(data["versionId"]));
   if (v) {
@@ -226,7 +226,7 @@ function finishSavedImage(world: EffectWorld, data: JsonObject): void {
     world.store.touch();
   }
 }
-function failSavedImage(world: EffectWorld, data: JsonObject): void {
+export function failSavedImage(world: EffectWorld, data: JsonObject): void {
   if (typeof data["versionId"] !== "string") return;
   world.store.delete(data["versionId"]);
   if (data["createdDefinition"] === true && typeof data["definitionId"] === "string") {

@@ -214,6 +214,82 @@ describe("domain rules: lab accounts", () => {
   });
 });
 
+describe("classic lab accounts: operation results and lab deletion (2018-10-15 ML.json)", () => {
+  const sharedImage = `${ACCOUNT}/sharedimages/win11-base`;
+  async function withGallery() {
+    const e = manual();
+    await send(e, "PUT", `${ACCOUNT}/sharedGalleries/labgallery`, { properties: { galleryId: GALLERY } }, LA);
+    return e;
+  }
+  const createBody = (name: string) => ({ name, labParameters: { sharedImageResourceId: sharedImage, username: "u", password: "P@ssw0rd-1", vmSize: "Basic", userQuota: "PT10H" } });
+
+  it("a failed lab creation leaves latestOperationResult {status: Failed, errorCode, errorMessage} on the lab and its template", async () => {
+    const e = await withGallery();
+    e.faults.add({ kind: "lroFail", method: "POST", path: "/createLab", code: "LabCreationQuotaExceeded", message: "No cores left.", times: 1 });
+    expect((await send(e, "POST", `${ACCOUNT}/createLab`, createBody("bad"), LA)).status).toBe(200);
+    const lab0 = await send(e, "GET", `${ACCOUNT}/labs/bad`, undefined, LA);
+    expect(lab0.json.properties.provisioningState).toBe("Creating");
+    expect(lab0.json.properties).not.toHaveProperty("latestOperationResult");
+    e.clock.advance(12 * MIN);
+    const expected = { status: "Failed", errorCode: "LabCreationQuotaExceeded", errorMessage: "No cores left.", httpMethod: "POST", requestUri: expect.stringContaining(`${ACCOUNT}/createLab?api-version=${LA}`) };
+    const lab = await send(e, "GET", `${ACCOUNT}/labs/bad`, undefined, LA);
+    expect(lab.json.properties).toMatchObject({ provisioningState: "Failed", latestOperationResult: expected });
+    const env = await send(e, "GET", `${ACCOUNT}/labs/bad/environmentsettings/default`, undefined, "2018-10-15");
+    expect(env.json.properties).toMatchObject({ provisioningState: "Failed", latestOperationResult: expected });
+    // A successful creation records Succeeded, without error fields.
+    await send(e, "POST", `${ACCOUNT}/createLab`, createBody("good"), LA);
+    e.clock.advance(12 * MIN);
+    const good = (await send(e, "GET", `${ACCOUNT}/labs/good/environmentsettings/default`, undefined, LA)).json.properties.latestOperationResult;
+    expect(good).toMatchObject({ status: "Succeeded", httpMethod: "POST" });
+    expect(good).not.toHaveProperty("errorCode");
+    expect(JSON.stringify(good)).not.toContain("null");
+  });
+
+  it("a failed classic saveImage is recorded on the environment setting", async () => {
+    const e = await withGallery();
+    e.faults.add({ kind: "lroFail", path: "/saveImage", code: "ImageSaveFailed", message: "Disk busy.", times: 1 });
+    const r = await send(e, "POST", `${ACCOUNT}/labs/chemistry-201/environmentsettings/default/saveImage`, { name: "chem" }, LA);
+    e.clock.advance(11 * MIN);
+    const env = (await send(e, "GET", `${ACCOUNT}/labs/chemistry-201/environmentsettings/default`, undefined, LA)).json.properties;
+    expect(env.provisioningState).toBe("Succeeded");
+    expect(env.latestOperationResult).toEqual({ status: "Failed", errorCode: "ImageSaveFailed", errorMessage: "Disk busy.", httpMethod: "POST", requestUri: expect.any(String), operationUrl: r.headers.get("location") });
+  });
+
+  for (const api of ["2018-10-15", "2019-01-01-preview"]) {
+    it(`DELETE labaccounts/{a}/labs/{l} (api ${api}): 202 + Location, Deleting, Location → 200 Succeeded, then gone; 204 when absent`, async () => {
+      const e = manual();
+      const lab = `${ACCOUNT}/labs/chemistry-201`;
+      const del = await send(e, "DELETE", lab, undefined, api);
+      expect(del.status).toBe(202);
+      expect(del.json).toBeUndefined();
+      const location = del.headers.get("location") as string;
+      expect(location).toMatch(new RegExp(`/providers/Microsoft\\.LabServices/locations/westus2/operations/[0-9a-f-]{36}\\?api-version=${api}&monitor=true`));
+      expect((await send(e, "GET", lab, undefined, api)).json.properties.provisioningState).toBe("Deleting");
+      const running = await send(e, "GET", location);
+      expect([running.status, running.json.status]).toEqual([200, "InProgress"]);
+      e.clock.advance(2 * MIN);
+      const end = await send(e, "GET", location);
+      expect([end.status, end.json.status]).toEqual([200, "Succeeded"]);
+      expect((await send(e, "GET", lab, undefined, api)).status).toBe(404);
+      expect((await send(e, "GET", `${lab}/environmentsettings/default`, undefined, api)).status).toBe(404);
+      expect(e.state.environmentSettings()).toHaveLength(0);
+      expect((await send(e, "DELETE", lab, undefined, api)).status).toBe(204);
+      expect((await send(e, "DELETE", `${RG}/Microsoft.LabServices/labaccounts/none/labs/x`, undefined, api)).json.error.code).toBe("ParentResourceNotFound");
+    });
+  }
+
+  it("DELETE of a classic lab that fails leaves the lab Failed with latestOperationResult; rpc Location semantics", async () => {
+    const e = createEmulator({ clock: "manual", locationBehavior: "rpc" });
+    const lab = `${ACCOUNT}/labs/chemistry-201`;
+    e.faults.add({ kind: "lroFail", method: "DELETE", code: "LabDeletionFailed", message: "VMs still running.", times: 1 });
+    const del = await send(e, "DELETE", lab, undefined, "2018-10-15");
+    expect((await send(e, "GET", del.headers.get("location") as string)).status).toBe(202);
+    e.clock.advance(2 * MIN);
+    const props = (await send(e, "GET", lab, undefined, "2018-10-15")).json.properties;
+    expect(props).toMatchObject({ provisioningState: "Failed", latestOperationResult: { status: "Failed", errorCode: "LabDeletionFailed", errorMessage: "VMs still running.", httpMethod: "DELETE", operationUrl: del.headers.get("location") } });
+  });
+});
+
 describe("galleries", () => {
   it("PATCH targetRegions replicates region by region", async () => {
     const e = manual();
