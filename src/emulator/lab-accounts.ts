@@ -136,7 +136,8 @@ async function putSharedImage(ctx: Ctx): Promise<Response> {
   (ctx.store.data.imageUpdates ??= {})[k] = ctx.now + DURATIONS.sharedImageUpdate;
   ctx.store.touch();
   const updated = sharedImages(ctx.store, account, ctx.now).find((i) => i.name === img.name) as SharedImage;
-  return jsonResponse(200, updated.body);
+  // 200 with provisioningState Updating asks the client to poll (A.2): Retry-After when configured (D.1).
+  return jsonResponse(200, updated.body, ctx.ops.retryAfter());
 }
 
 interface CreateLabInput {

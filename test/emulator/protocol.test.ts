@@ -2,7 +2,8 @@ import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEmulator } from "../../src/emulator/index.js";
 import { emulatorHandlers } from "../../src/emulator/msw.js";
-import { GALLERY, GV, LAB, LP, MIN, PLAN, RG, SUB, attachGallery, send } from "./helpers.js";
+import { ACCOUNT, GALLERY, GV, LA, LAB, LP, MIN, PLAN, RG, SUB, attachGallery, enableImage, labBody, send } from "./helpers.js";
+import type { Reply } from "./helpers.js";
 
 const manual = (o = {}) => createEmulator({ clock: "manual", ...o });
 
@@ -55,6 +56,46 @@ describe("ARM protocol", () => {
       expect(end.status).toBe(200);
       expect(end.json).toMatchObject({ status: "Succeeded", endTime: expect.any(String) });
       expect(end.json.percentComplete).toBeUndefined(); // G.1: none observed
+    });
+  }
+
+  for (const behavior of ["swagger", "rpc"] as const) {
+    it(`Retry-After (when set) on every first LRO answer and every poll answer while running, none after (${behavior})`, async () => {
+      const e = manual({ locationBehavior: behavior, retryAfterSeconds: 20 });
+      await attachGallery(e);
+      const starts: Array<[string, () => Promise<Reply>, number]> = [
+        ["PUT lab", () => send(e, "PUT", `${RG}/Microsoft.LabServices/labs/new-lab`, labBody({ imageReference: { publisher: "microsoftwindowsdesktop", offer: "windows-11", sku: "win11-22h2-pro" } }), LP), 20 * MIN],
+        ["POST publish", () => send(e, "POST", `${LAB}/publish`, undefined, LP), 10 * MIN],
+        ["POST saveImage", () => send(e, "POST", `${PLAN}/saveImage`, { name: "ra", labVirtualMachineId: `${LAB}/virtualMachines/0` }, LP), 11 * MIN],
+        ["PUT plan", () => send(e, "PUT", `${RG}/Microsoft.LabServices/labPlans/p9`, { location: "westus2", properties: {} }, LP), MIN],
+        ["PATCH plan (attach)", () => send(e, "PATCH", `${RG}/Microsoft.LabServices/labPlans/p9`, { properties: { sharedGalleryId: GALLERY } }, LP), MIN],
+        ["DELETE plan", () => send(e, "DELETE", `${RG}/Microsoft.LabServices/labPlans/p9`, undefined, LP), 2 * MIN],
+        ["PUT gallery", () => send(e, "PUT", `${RG}/Microsoft.Compute/galleries/g9`, { location: "westus2" }, GV), MIN],
+        ["DELETE gallery", () => send(e, "DELETE", `${RG}/Microsoft.Compute/galleries/g9`, undefined, GV), MIN],
+        ["classic saveImage", () => send(e, "POST", `${ACCOUNT}/labs/chemistry-201/environmentsettings/default/saveImage`, { name: "c9" }, LA), 20 * MIN],
+        ["classic DELETE lab", () => send(e, "DELETE", `${ACCOUNT}/labs/chemistry-201`, undefined, "2018-10-15"), 3 * MIN],
+      ];
+      await enableImage(e, "microsoftwindowsdesktop.windows-11.win11-22h2-pro");
+      await send(e, "PUT", `${ACCOUNT}/sharedGalleries/labgallery`, { properties: { galleryId: GALLERY } }, LA);
+      for (const [what, start, duration] of starts) {
+        const r = await start();
+        expect(r.status, `${what}: ${JSON.stringify(r.json)}`).toBeLessThan(300);
+        expect(r.headers.get("retry-after"), what).toBe("20");
+        const isPut = what.startsWith("PUT");
+        const urls = [r.headers.get("azure-asyncoperation"), r.headers.get("operation-location"), isPut ? null : r.headers.get("location")].filter((u): u is string => !!u);
+        expect(urls.length, what).toBeGreaterThan(0);
+        for (const u of urls) {
+          const p = await send(e, "GET", u);
+          expect([p.status < 300, p.headers.get("retry-after")], `${what} running poll ${u}`).toEqual([true, "20"]);
+        }
+        e.clock.advance(duration);
+        for (const u of urls) {
+          const p = await send(e, "GET", u);
+          expect([p.status, p.headers.get("retry-after")], `${what} final poll ${u}`).toEqual([200, null]);
+        }
+      }
+      const img = await send(e, "PUT", `${ACCOUNT}/sharedImages/win11-base`, { properties: { enableState: "Disabled" } }, LA);
+      expect([img.json.properties.provisioningState, img.headers.get("retry-after")]).toEqual(["Updating", "20"]);
     });
   }
 
