@@ -124,13 +124,27 @@ export function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** Deep merge for PATCH (G.2: "nested objects are merged"); `null` removes a key. */
+/**
+ * A copy of `v` without `null` members or array elements, at any depth. G.3: the service omits optional fields,
+ * never sends `null`; a `null` a client writes into a PUT/PATCH body is therefore never echoed.
+ */
+export function stripNulls<T extends Json>(v: T): T {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map((x) => stripNulls(x)) as T;
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = stripNulls(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** Deep merge for PATCH (G.2: "nested objects are merged"); `null` removes a key and is never stored (G.3). */
 export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...target };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else if (isObject(v) && isObject(out[k])) out[k] = mergePatch(out[k] as JsonObject, v);
-    else out[k] = v;
+    else out[k] = stripNulls(v);
   }
   return out;
 }

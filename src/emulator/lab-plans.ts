@@ -4,7 +4,7 @@
  */
 import { parseResourceId, validateName } from "../core/resource-id.js";
 import type { Ctx } from "./context.js";
-import { DURATIONS, isObject, jsonResponse, mergePatch, pagedList, str, systemData } from "./context.js";
+import { DURATIONS, isObject, jsonResponse, mergePatch, pagedList, str, stripNulls, systemData } from "./context.js";
 import { ArmHttpError, badRequest, conflict, parentNotFound, resourceNotFound } from "./errors.js";
 import { beginSavedImage, definitionViews, isListableDisk, parseGalleryId } from "./galleries.js";
 import type { DefinitionView } from "./galleries.js";
@@ -198,7 +198,8 @@ function pickWritable(props: JsonObject, allowed: string[]): JsonObject {
 
 async function putPlan(ctx: Ctx): Promise<Response> {
   checkLabServicesName(ctx, "labPlanName");
-  const body = await ctx.body();
+  // G.3: nulls are never echoed; in a PUT a null member means the same as an absent one.
+  const body = stripNulls(await ctx.body());
   const location = str(body["location"]);
   if (!location) throw new ArmHttpError(400, "LocationRequired", "The location property is required for this definition.");
   if (!isObject(body["properties"])) throw badRequest("The request body must contain 'properties'.", "InvalidParameter", "properties");
@@ -244,8 +245,8 @@ async function patchPlan(ctx: Ctx): Promise<Response> {
   if (galleryChange !== undefined) clean["sharedGalleryId"] = galleryChange;
   if (Array.isArray(clean["allowedRegions"])) clean["allowedRegions"] = clean["allowedRegions"].map((r) => normalizeRegion(String(r)));
   plan.body["properties"] = mergePatch(props, clean);
-  if (isObject(body["tags"])) plan.body["tags"] = body["tags"];
-  if (isObject(body["identity"])) plan.body["identity"] = body["identity"];
+  if (isObject(body["tags"])) plan.body["tags"] = stripNulls(body["tags"]);
+  if (isObject(body["identity"])) plan.body["identity"] = stripNulls(body["identity"]);
   plan.body["systemData"] = systemData(ctx.now, plan.body["systemData"]);
   const after = str((plan.body["properties"] as JsonObject)["sharedGalleryId"]);
   const galleryChanged = (before ?? "").toLowerCase() !== (after ?? "").toLowerCase();
@@ -269,7 +270,9 @@ function deletePlan(ctx: Ctx): Response {
   (plan.body["properties"] as JsonObject)["provisioningState"] = "Deleting";
   ctx.store.put(plan);
   const op = ctx.ops.start(ctx, { family: "labPlans", subscriptionId: ctx.params["subscriptionId"] as string, region: String(plan.body["location"]), durationMs: DURATIONS.labPlanDelete, effect: { kind: "labServices.deleted", data: { id: plan.id } } });
-  return jsonResponse(202, undefined, ctx.ops.labServicesHeaders(ctx, op));
+  // DELETE labPlan was not recorded; G.2 shows the RP's DELETE lab (and POSTs) answering 202 + the three headers +
+  // the InProgress operation body, so DELETE labPlan answers the same way.
+  return jsonResponse(202, ctx.ops.labServicesBody(op, ctx.now), ctx.ops.labServicesHeaders(ctx, op));
 }
 
 // ---- save image -----------------------------------------------------------------------------------
@@ -369,7 +372,8 @@ function resolveLabImage(ctx: Ctx, plan: StoredResource, ref: JsonObject, locati
 
 async function putLab(ctx: Ctx): Promise<Response> {
   checkLabServicesName(ctx, "labName");
-  const body = await ctx.body();
+  // G.3: nulls are never echoed; in a PUT a null member means the same as an absent one.
+  const body = stripNulls(await ctx.body());
   const location = str(body["location"]);
   if (!location) throw new ArmHttpError(400, "LocationRequired", "The location property is required for this definition.");
   const props = body["properties"];

@@ -222,6 +222,101 @@ describe("ARM protocol", () => {
   });
 });
 
+describe("observed live behaviour (rest-api.md §G)", () => {
+  const hasNull = (v: unknown): boolean => v === null || (typeof v === "object" && v !== null && Object.values(v).some(hasNull));
+
+  for (const behavior of ["swagger", "rpc"] as const) {
+    it(`G.1/G.2: every Lab Services long-running answer has the three headers; POST/DELETE answer 202 + InProgress body and end with Location → 200 Succeeded (${behavior})`, async () => {
+      const e = manual({ locationBehavior: behavior });
+      const lab2 = `${RG}/Microsoft.LabServices/labs/lab2`;
+      const steps: Array<[string, () => Promise<Reply>, number, boolean]> = [
+        ["PUT plan", () => send(e, "PUT", `${RG}/Microsoft.LabServices/labPlans/p5`, { location: "westus2", properties: {} }, LP), MIN, false],
+        ["PATCH plan attach", () => send(e, "PATCH", PLAN, { properties: { sharedGalleryId: GALLERY } }, LP), MIN, false],
+        ["POST saveImage", () => send(e, "POST", `${PLAN}/saveImage`, { name: "g1", labVirtualMachineId: `${LAB}/virtualMachines/0` }, LP), 11 * MIN, true],
+        ["PUT lab", async () => {
+          await enableImage(e, "g1");
+          return send(e, "PUT", lab2, labBody({ imageReference: { id: `${GALLERY}/images/g1` }, adminUser: { username: "labadmin" } }), LP);
+        }, 11 * MIN, false],
+        ["POST publish", () => send(e, "POST", `${lab2}/publish`, undefined, LP), 10 * MIN, true],
+        ["DELETE lab", () => send(e, "DELETE", lab2, undefined, LP), 3 * MIN, true],
+        ["DELETE plan", () => send(e, "DELETE", `${RG}/Microsoft.LabServices/labPlans/p5`, undefined, LP), 2 * MIN, true],
+      ];
+      for (const [what, start, duration, postOrDelete] of steps) {
+        const r = await start();
+        expect(r.status, `${what} ${JSON.stringify(r.json)}`).toBeLessThan(300);
+        for (const h of ["location", "azure-asyncoperation", "operation-location"]) expect(r.headers.get(h), `${what}: ${h}`).toMatch(/^https:\/\//);
+        expect(r.headers.get("operation-location"), what).toMatch(/\/locations\/westus2\/operationResults\/[0-9a-f-]{36}\?api-version=[^&]+$/);
+        if (!postOrDelete) {
+          e.clock.advance(duration);
+          continue;
+        }
+        expect(r.status, what).toBe(202);
+        expect(r.json, what).toMatchObject({ status: "InProgress", id: expect.stringContaining("/operationResults/"), name: expect.any(String), startTime: expect.any(String) });
+        e.clock.advance(duration);
+        const end = await send(e, "GET", r.headers.get("location") as string);
+        expect([end.status, end.json?.status], what).toEqual([200, "Succeeded"]);
+        expect(end.json.id, what).toBe(r.json.id);
+      }
+    });
+  }
+
+  it("G.3: nulls a client writes are never echoed (PUT/PATCH plan, PUT lab, Compute PUT); passwords never echoed", async () => {
+    const e = manual();
+    const patched = await send(e, "PATCH", PLAN, { tags: { a: "1", b: null }, properties: { supportInfo: { url: null, email: "help@contoso.com" }, defaultNetworkProfile: { subnetId: null } } }, LP);
+    expect(patched.status).toBe(200);
+    expect(patched.json.properties.supportInfo).toEqual({ email: "help@contoso.com" });
+    const p2 = `${RG}/Microsoft.LabServices/labPlans/p2`;
+    const put = await send(e, "PUT", p2, { location: "westus2", tags: { x: null }, properties: { sharedGalleryId: null, linkedLmsInstance: null, allowedRegions: ["westus2", null], supportInfo: { url: null, email: "a@contoso.com" } } }, LP);
+    expect(put.status).toBe(201);
+    expect(put.json.properties.allowedRegions).toEqual(["westus2"]);
+    await enableImage(e, "microsoftwindowsdesktop.windows-11.win11-22h2-pro");
+    const body = labBody({ imageReference: { publisher: "microsoftwindowsdesktop", offer: "windows-11", sku: "win11-22h2-pro", version: null } });
+    const props = body.properties as Record<string, unknown> & { autoShutdownProfile: Record<string, unknown> };
+    props["description"] = null;
+    props["rosterProfile"] = { ltiContextId: null, activeDirectoryGroupId: "g" };
+    props.autoShutdownProfile["idleDelay"] = null;
+    const lab = await send(e, "PUT", `${RG}/Microsoft.LabServices/labs/nl`, body, LP);
+    expect(lab.status).toBe(201);
+    const gallery = await send(e, "PUT", `${RG}/Microsoft.Compute/galleries/g2`, { location: "westus2", properties: { description: null } }, GV);
+    const replies = [patched, put, lab, gallery, await send(e, "GET", PLAN, undefined, LP), await send(e, "GET", p2, undefined, LP), await send(e, "GET", `${RG}/Microsoft.LabServices/labs/nl`, undefined, LP), await send(e, "GET", `${RG}/Microsoft.LabServices/labs`, undefined, LP), await send(e, "GET", `${RG}/Microsoft.Compute/galleries/g2`, undefined, GV)];
+    for (const r of replies) {
+      expect(hasNull(r.json), JSON.stringify(r.json)).toBe(false);
+      expect(JSON.stringify(r.json)).not.toMatch(/"password"/i);
+    }
+  });
+
+  it("G.3: lists omit enabledState of disabled images and availableRegions; a single GET has both", async () => {
+    const e = manual();
+    await attachGallery(e);
+    await enableImage(e, "canonical.0001-com-ubuntu-server-jammy.22_04-lts");
+    const list = (await send(e, "GET", `${PLAN}/images`, undefined, LP)).json.value as Array<{ name: string; properties: Record<string, unknown> }>;
+    for (const i of list) {
+      expect(i.properties, i.name).not.toHaveProperty("availableRegions");
+      if (i.name.startsWith("canonical.")) expect(i.properties["enabledState"]).toBe("Enabled");
+      else expect(i.properties, i.name).not.toHaveProperty("enabledState");
+      const one = (await send(e, "GET", `${PLAN}/images/${i.name}`, undefined, LP)).json.properties;
+      expect(one.enabledState).toMatch(/^(Enabled|Disabled)$/);
+      expect(Array.isArray(one.availableRegions)).toBe(true);
+    }
+    expect((await send(e, "GET", `${PLAN}/images/win11-base`, undefined, LP)).json.properties.availableRegions).toEqual(["westus2", "eastus"]);
+  });
+
+  it("G.3 headers: writes carry -subscription-writes and -subscription-global-writes; Lab Services answers carry api-supported-versions", async () => {
+    const e = manual();
+    const w1 = await send(e, "PATCH", PLAN, { properties: { linkedLmsInstance: "x" } }, LP);
+    const w2 = await send(e, "PATCH", PLAN, { properties: { linkedLmsInstance: "y" } }, LP);
+    const g = (r: Reply) => Number(r.headers.get("x-ms-ratelimit-remaining-subscription-global-writes"));
+    expect(g(w1)).toBeGreaterThan(0);
+    expect(g(w2)).toBe(g(w1) - 1);
+    expect(w2.headers.get("x-ms-ratelimit-remaining-subscription-writes")).toBeTruthy();
+    const read = await send(e, "GET", PLAN, undefined, LP);
+    expect(read.headers.get("x-ms-ratelimit-remaining-subscription-global-writes")).toBeNull();
+    expect(read.headers.get("api-supported-versions")).toBe("2022-08-01, 2023-06-07");
+    expect((await send(e, "GET", `${RG}/Microsoft.LabServices/labs/none`, undefined, LP)).headers.get("api-supported-versions")).toBe("2022-08-01, 2023-06-07");
+    expect((await send(e, "GET", GALLERY, undefined, GV)).headers.get("api-supported-versions")).toBeNull();
+  });
+});
+
 describe("msw adapter", () => {
   const e = createEmulator({ clock: "manual" });
   const server = setupServer(...emulatorHandlers(e));
