@@ -26,6 +26,8 @@ export const DURATIONS = {
   galleryWrite: 5_000,
   /** Assumption: replication of one version to one region (docs: "can take hours"; kept short). */
   replicationPerRegion: 300_000,
+  /** Assumption: DELETE of a classic lab (Labs_Delete, 2018-10-15 LRO); same order as DELETE lab (G.2: 1–3 min). */
+  classicLabDelete: 120_000,
   /** Assumption: lab account shared image enable/disable (the module polls, so it is asynchronous). */
   sharedImageUpdate: 30_000,
 } as const;
@@ -122,13 +124,27 @@ export function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
 }
 
-/** Deep merge for PATCH (G.2: "nested objects are merged"); `null` removes a key. */
+/**
+ * A copy of `v` without `null` members or array elements, at any depth. G.3: the service omits optional fields,
+ * never sends `null`; a `null` a client writes into a PUT/PATCH body is therefore never echoed.
+ */
+export function stripNulls<T extends Json>(v: T): T {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map((x) => stripNulls(x)) as T;
+  if (isObject(v)) {
+    const out: JsonObject = {};
+    for (const [k, x] of Object.entries(v)) if (x !== null) out[k] = stripNulls(x);
+    return out as T;
+  }
+  return v;
+}
+
+/** Deep merge for PATCH (G.2: "nested objects are merged"); `null` removes a key and is never stored (G.3). */
 export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
   const out: JsonObject = { ...target };
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else if (isObject(v) && isObject(out[k])) out[k] = mergePatch(out[k] as JsonObject, v);
-    else out[k] = v;
+    else out[k] = stripNulls(v);
   }
   return out;
 }

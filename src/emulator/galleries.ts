@@ -5,7 +5,7 @@
  */
 import { parseResourceId, validateName } from "../core/resource-id.js";
 import type { Ctx } from "./context.js";
-import { DURATIONS, isObject, iso, jsonResponse, mergePatch, pagedList, str } from "./context.js";
+import { DURATIONS, isObject, iso, jsonResponse, mergePatch, pagedList, str, stripNulls } from "./context.js";
 import { ArmHttpError, badRequest, conflict, parentNotFound, resourceNotFound } from "./errors.js";
 import { normalizeRegion, regionDisplayName } from "./geographies.js";
 import { registerEffect } from "./operations.js";
@@ -218,7 +218,7 @@ export function beginSavedImage(store: Store, r: SaveImageRequest): JsonObject {
   return { versionId: vId, definitionId: defId, createdDefinition };
 }
 
-function finishSavedImage(world: EffectWorld, data: JsonObject): void {
+export function finishSavedImage(world: EffectWorld, data: JsonObject): void {
   if (typeof data["fail"] === "string") throw badRequest(String(data["message"]), data["fail"]);
   const v = world.store.get(String(data["versionId"]));
   if (v) {
@@ -226,7 +226,7 @@ function finishSavedImage(world: EffectWorld, data: JsonObject): void {
     world.store.touch();
   }
 }
-function failSavedImage(world: EffectWorld, data: JsonObject): void {
+export function failSavedImage(world: EffectWorld, data: JsonObject): void {
   if (typeof data["versionId"] !== "string") return;
   world.store.delete(data["versionId"]);
   if (data["createdDefinition"] === true && typeof data["definitionId"] === "string") {
@@ -311,7 +311,7 @@ async function putGallery(ctx: Ctx): Promise<Response> {
   const name = ctx.params["galleryName"] as string;
   const err = nameError("galleryName", name, "gallery");
   if (err) throw err;
-  const body = await ctx.body();
+  const body = stripNulls(await ctx.body()); // nulls are never echoed (assumption: as Lab Services, G.3)
   const location = requireLocation(body);
   const id = galleryId(ctx);
   const existing = ctx.store.getKind(id, "gallery");
@@ -345,7 +345,7 @@ async function patchGeneric(ctx: Ctx, r: StoredResource, allowed: string[]): Pro
     if (!allowed.includes(k)) throw new ArmHttpError(409, "PropertyChangeNotAllowed", `Changing property '${k}' is not allowed.`, { target: k });
   }
   r.body["properties"] = mergePatch(r.body["properties"] as JsonObject, patchProps);
-  if (isObject(body["tags"])) r.body["tags"] = body["tags"];
+  if (isObject(body["tags"])) r.body["tags"] = stripNulls(body["tags"]);
   (r.body["properties"] as JsonObject)["provisioningState"] = "Updating";
   ctx.store.put(r);
   const op = startComputeOp(ctx, r.id, String(r.body["location"]), DURATIONS.galleryWrite, "compute.provisioned");
@@ -369,7 +369,7 @@ async function putImage(ctx: Ctx): Promise<Response> {
   const name = ctx.params["galleryImageName"] as string;
   const err = nameError("galleryImageName", name, "galleryImage");
   if (err) throw err;
-  const body = await ctx.body();
+  const body = stripNulls(await ctx.body()); // nulls are never echoed (assumption: as Lab Services, G.3)
   requireLocation(body);
   const props = isObject(body["properties"]) ? clone(body["properties"]) : undefined;
   if (!props) throw badRequest("Required parameter 'galleryImage.properties' is missing (null).", "InvalidParameter", "galleryImage.properties");
@@ -442,7 +442,7 @@ async function putVersion(ctx: Ctx): Promise<Response> {
   const name = ctx.params["galleryImageVersionName"] as string;
   const err = nameError("galleryImageVersionName", name, "version");
   if (err) throw err;
-  const body = await ctx.body();
+  const body = stripNulls(await ctx.body()); // nulls are never echoed (assumption: as Lab Services, G.3)
   requireLocation(body);
   const props = isObject(body["properties"]) ? clone(body["properties"]) : undefined;
   const sp = props && isObject(props["storageProfile"]) ? props["storageProfile"] : undefined;
@@ -522,7 +522,12 @@ function patchVersionWith(ctx: Ctx, v: StoredResource, body: JsonObject): Respon
     }
     pp["targetRegions"] = displayTargetRegions(patchPp, replication.map((r) => r.region));
   }
-  if (patchPp) for (const k of ["excludeFromLatest", "endOfLifeDate", "replicaCount"]) if (patchPp[k] !== undefined) pp[k] = patchPp[k] as Json;
+  if (patchPp) {
+    for (const k of ["excludeFromLatest", "endOfLifeDate", "replicaCount"]) {
+      if (patchPp[k] === null) delete pp[k];
+      else if (patchPp[k] !== undefined) pp[k] = patchPp[k] as Json;
+    }
+  }
   if (isObject(patchProps["safetyProfile"])) props["safetyProfile"] = mergePatch(isObject(props["safetyProfile"]) ? props["safetyProfile"] : {}, patchProps["safetyProfile"]);
   props["publishingProfile"] = pp;
   props["provisioningState"] = "Updating";

@@ -10,7 +10,7 @@ import type { EmulatorClock } from "./clock.js";
 import { API_VERSIONS, jsonResponse, readJsonBody } from "./context.js";
 import type { Ctx, ResolvedOptions } from "./context.js";
 import { ArmHttpError } from "./errors.js";
-import { Faults, TokenBucket } from "./faults.js";
+import { Faults, TokenBucket, injectedError } from "./faults.js";
 import type { FaultRule, WriteLimit } from "./faults.js";
 import { galleryRoutes, replicationStatus } from "./galleries.js";
 import { labAccountRoutes, sharedImages } from "./lab-accounts.js";
@@ -118,7 +118,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const faults = new Faults();
   let bucket = options.writeLimit ? new TokenBucket(options.writeLimit, clock.now()) : undefined;
   const requests: RequestLogEntry[] = [];
-  const counters = { reads: 11999, writes: 1199, deletes: 14999, hour: Math.floor(clock.now() / 3_600_000) };
+  const counters = { reads: 11999, writes: 1199, globalWrites: 11999, deletes: 14999, hour: Math.floor(clock.now() / 3_600_000) };
   if (options.statePath && !persisted) {
     store.touch();
     store.flush(clock.now());
@@ -126,11 +126,16 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   function rateHeaders(method: string, now: number, remainingWrites?: number): Record<string, string> {
     const hour = Math.floor(now / 3_600_000);
-    if (hour !== counters.hour) Object.assign(counters, { reads: 11999, writes: 1199, deletes: 14999, hour });
-    // G.3: reads count down on reads, writes on writes, deletes on deletes.
+    if (hour !== counters.hour) Object.assign(counters, { reads: 11999, writes: 1199, globalWrites: 11999, deletes: 14999, hour });
+    // G.3: reads count down on reads, writes on writes (with `…-subscription-global-writes` beside them), deletes on deletes.
     if (method === "GET") return { "x-ms-ratelimit-remaining-subscription-reads": String((counters.reads = Math.max(0, counters.reads - 1))) };
     if (method === "DELETE") return { "x-ms-ratelimit-remaining-subscription-deletes": String((counters.deletes = Math.max(0, counters.deletes - 1))) };
-    if (WRITE_METHODS.has(method)) return { "x-ms-ratelimit-remaining-subscription-writes": String(remainingWrites ?? (counters.writes = Math.max(0, counters.writes - 1))) };
+    if (WRITE_METHODS.has(method)) {
+      return {
+        "x-ms-ratelimit-remaining-subscription-writes": String(remainingWrites ?? (counters.writes = Math.max(0, counters.writes - 1))),
+        "x-ms-ratelimit-remaining-subscription-global-writes": String((counters.globalWrites = Math.max(0, counters.globalWrites - 1))),
+      };
+    }
     return {};
   }
 
@@ -190,7 +195,17 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       lroFailure,
       body: () => (bodyPromise ??= readJsonBody(request)),
     };
-    const response = await m.route.handler(ctx);
+    // G.3: the live Lab Services provider answers with `api-supported-versions`; the emulator names the versions
+    // it serves for the family (assumption: the observed list also has previews the emulator does not serve).
+    const providerHeaders: Record<string, string> = m.route.family === "labPlans" ? { "api-supported-versions": supported.join(", ") } : {};
+    let response: Response;
+    try {
+      response = await m.route.handler(ctx);
+    } catch (e) {
+      if (e instanceof ArmHttpError) Object.assign(e.headers, providerHeaders);
+      throw e;
+    }
+    for (const [k, v] of Object.entries(providerHeaders)) if (!response.headers.has(k)) response.headers.set(k, v);
     return remainingWrites === undefined ? { response } : { response, remainingWrites };
   }
 
@@ -215,16 +230,10 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     }
     const status = fired.find((f) => f.kind === "status");
     if (status && status.kind === "status") {
-      const codes: Record<number, [string, string]> = {
-        429: ["TooManyRequests", "The request was throttled. Retry after the interval in the Retry-After header."],
-        500: ["InternalServerError", "The server encountered an internal error. Please retry the request."],
-        503: ["ServiceUnavailable", "The service is temporarily unavailable. Please retry the request."],
-      };
-      const [code, message] = codes[status.status] ?? ["InternalServerError", "Injected fault."];
       const h: Record<string, string> = { ...common };
       if (status.retryAfterSeconds !== undefined) h["retry-after"] = String(status.retryAfterSeconds);
       log(status.status);
-      return jsonResponse(status.status, { error: { code: status.code ?? code, message: status.message ?? message } }, h);
+      return jsonResponse(status.status, { error: injectedError(status.status, method, url.pathname, status) }, h);
     }
     const lroFail = fired.find((f) => f.kind === "lroFail");
 

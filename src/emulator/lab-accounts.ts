@@ -7,12 +7,13 @@ import { parseResourceId, validateName } from "../core/resource-id.js";
 import type { Ctx } from "./context.js";
 import { DURATIONS, isObject, iso, jsonResponse, pagedList, str } from "./context.js";
 import { ArmHttpError, badRequest, conflict, parentNotFound, resourceNotFound } from "./errors.js";
-import { beginSavedImage, definitionViews, isListableDisk, parseGalleryId } from "./galleries.js";
+import { beginSavedImage, definitionViews, failSavedImage, finishSavedImage, isListableDisk, parseGalleryId } from "./galleries.js";
 import type { DefinitionView } from "./galleries.js";
 import { normalizeRegion, regionsInGeography } from "./geographies.js";
 import { registerEffect } from "./operations.js";
+import type { EffectWorld } from "./operations.js";
 import type { Route } from "./router.js";
-import type { JsonObject, Store, StoredResource } from "./state.js";
+import type { JsonObject, OperationRecord, Store, StoredResource } from "./state.js";
 import { clone } from "./state.js";
 
 const SUB = "/subscriptions/{subscriptionId}/providers/Microsoft.LabServices";
@@ -135,7 +136,8 @@ async function putSharedImage(ctx: Ctx): Promise<Response> {
   (ctx.store.data.imageUpdates ??= {})[k] = ctx.now + DURATIONS.sharedImageUpdate;
   ctx.store.touch();
   const updated = sharedImages(ctx.store, account, ctx.now).find((i) => i.name === img.name) as SharedImage;
-  return jsonResponse(200, updated.body);
+  // 200 with provisioningState Updating asks the client to poll (A.2): Retry-After when configured (D.1).
+  return jsonResponse(200, updated.body, ctx.ops.retryAfter());
 }
 
 interface CreateLabInput {
@@ -260,7 +262,7 @@ async function createLab(ctx: Ctx): Promise<Response> {
   };
   ctx.store.put(lab);
   ctx.store.put(env);
-  ctx.ops.start(ctx, { family: "labAccounts", subscriptionId: ctx.params["subscriptionId"] as string, region: location, durationMs: DURATIONS.labCreate, effect: { kind: "classicLab.created", data: { lab: labResourceId, env: esId } } });
+  ctx.ops.start(ctx, { family: "labAccounts", subscriptionId: ctx.params["subscriptionId"] as string, region: location, durationMs: DURATIONS.labCreate, effect: { kind: "classicLab.created", data: { lab: labResourceId, env: esId, ...requestFacts(ctx) } } });
   // A.1: createLab answers 200 with no body; the module then polls the lab and `environmentsettings/default`.
   return jsonResponse(200, undefined);
 }
@@ -271,17 +273,91 @@ function setProvisioning(store: Store, id: string, state: string): void {
   (r.body["properties"] as JsonObject)["provisioningState"] = state;
   store.touch();
 }
+
+/** What `latestOperationResult` records of the request that started an operation (2018-10-15 model, A.1). */
+function requestFacts(ctx: Ctx): JsonObject {
+  return { requestUri: `${ctx.origin}${ctx.url.pathname}${ctx.url.search}`, httpMethod: ctx.method };
+}
+
+/**
+ * Writes `properties.latestOperationResult` (2018-10-15 `LatestOperationResult`, read-only: status, errorCode,
+ * errorMessage, requestUri, httpMethod, operationUrl; A.1) when an operation ends. `errorCode`/`errorMessage` only
+ * when it failed; `operationUrl` only when the answer gave the client a status URL. Optional fields are omitted,
+ * never null (G.3).
+ */
+function recordOperationResult(w: EffectWorld, id: string, data: JsonObject, op: OperationRecord, failed: boolean): void {
+  const r = w.store.get(id);
+  if (!r) return;
+  const result: JsonObject = { status: failed ? "Failed" : "Succeeded" };
+  if (failed) {
+    result["errorCode"] = op.error?.code ?? "InternalServerError";
+    result["errorMessage"] = op.error?.message ?? "The operation failed.";
+  }
+  for (const k of ["requestUri", "httpMethod", "operationUrl"]) if (typeof data[k] === "string") result[k] = data[k];
+  (r.body["properties"] as JsonObject)["latestOperationResult"] = result;
+  w.store.touch();
+}
+
 registerEffect(
   "classicLab.created",
-  (w, d) => {
+  (w, d, op) => {
     setProvisioning(w.store, String(d["lab"]), "Succeeded");
     setProvisioning(w.store, String(d["env"]), "Succeeded");
+    recordOperationResult(w, String(d["lab"]), d, op, false);
+    recordOperationResult(w, String(d["env"]), d, op, false);
   },
-  (w, d) => {
+  (w, d, op) => {
+    // A.1: the failure's cause is on the resources, so a client polling them (A.4) can report it.
     setProvisioning(w.store, String(d["lab"]), "Failed");
     setProvisioning(w.store, String(d["env"]), "Failed");
+    recordOperationResult(w, String(d["lab"]), d, op, true);
+    recordOperationResult(w, String(d["env"]), d, op, true);
   },
 );
+registerEffect(
+  "classicLab.deleted",
+  (w, d) => {
+    const id = String(d["lab"]);
+    for (const es of w.store.children("environmentSetting", id)) w.store.delete(es.id);
+    w.store.delete(id);
+  },
+  (w, d, op) => {
+    setProvisioning(w.store, String(d["lab"]), "Failed");
+    recordOperationResult(w, String(d["lab"]), d, op, true);
+  },
+);
+// Classic saveImage: the gallery effect, plus the environment setting's latestOperationResult (assumption).
+registerEffect(
+  "classicSavedImage.finish",
+  (w, d, op) => {
+    finishSavedImage(w, d);
+    recordOperationResult(w, String(d["env"]), d, op, false);
+  },
+  (w, d, op) => {
+    failSavedImage(w, d);
+    recordOperationResult(w, String(d["env"]), d, op, true);
+  },
+);
+
+/**
+ * Labs_Delete (2018-10-15 ML.json): DELETE `{LA}/labs/{l}` → 202 + `Location` (LRO) or 204 when there is no such
+ * lab. Same mechanics as the emulator's other deletes: the lab is `Deleting` until the operation ends, then it
+ * and its environment settings are gone; the `Location` URL answers 200 + the Succeeded operation body (G.1).
+ * The 202 has no body (Labs_Delete declares none).
+ */
+function deleteClassicLab(ctx: Ctx): Response {
+  const account = ctx.store.getKind(accountId(ctx), "labAccount");
+  if (!account) throw parentNotFound("delete", "labaccounts/labs", accountId(ctx));
+  const lab = ctx.store.getKind(`${account.id}/labs/${ctx.params["labName"]}`, "classicLab");
+  if (!lab) return jsonResponse(204, undefined);
+  (lab.body["properties"] as JsonObject)["provisioningState"] = "Deleting";
+  ctx.store.put(lab);
+  const data: JsonObject = { lab: lab.id, ...requestFacts(ctx) };
+  const op = ctx.ops.start(ctx, { family: "labAccounts", subscriptionId: ctx.params["subscriptionId"] as string, region: String(lab.body["location"]), durationMs: DURATIONS.classicLabDelete, effect: { kind: "classicLab.deleted", data } });
+  data["operationUrl"] = ctx.ops.url(ctx, op, "location");
+  ctx.store.touch();
+  return jsonResponse(202, undefined, ctx.ops.labServicesHeaders(ctx, op));
+}
 
 /**
  * Assumption (A.3): POST `…/labs/{l}/environmentsettings/{e}/saveImage` with `{name}` → 202 + Location to the
@@ -312,7 +388,10 @@ async function saveImage(ctx: Ctx): Promise<Response> {
     exportMs: DURATIONS.saveImage,
     now: ctx.now,
   });
-  const op = ctx.ops.start(ctx, { family: "labAccounts", subscriptionId: ctx.params["subscriptionId"] as string, region: location, durationMs: DURATIONS.saveImage, effect: { kind: "savedImage.finish", data } });
+  Object.assign(data, { env: esId, ...requestFacts(ctx) });
+  const op = ctx.ops.start(ctx, { family: "labAccounts", subscriptionId: ctx.params["subscriptionId"] as string, region: location, durationMs: DURATIONS.saveImage, effect: { kind: "classicSavedImage.finish", data } });
+  data["operationUrl"] = ctx.ops.url(ctx, op, "location");
+  ctx.store.touch();
   return jsonResponse(202, undefined, ctx.ops.labServicesHeaders(ctx, op));
 }
 
@@ -369,6 +448,7 @@ export const labAccountRoutes: Route[] = [
   { method: "PUT", pattern: `${LA}/sharedImages/{sharedImageName}`, family: "labAccountsPreview", type: "labaccounts/sharedimages", handler: putSharedImage },
   { method: "POST", pattern: `${LA}/createLab`, family: "labAccounts", type: "labaccounts", handler: createLab },
   { method: "GET", pattern: `${LA}/labs`, family: "labAccounts", type: "labaccounts/labs", handler: (c) => pagedList(c, c.store.children("classicLab", requireAccount(c, "labaccounts/labs").id).map((r) => clone(r.body))) },
+  { method: "DELETE", pattern: `${LA}/labs/{labName}`, family: "labAccounts", type: "labaccounts/labs", handler: deleteClassicLab },
   { method: "GET", pattern: `${LA}/labs/{labName}`, family: "labAccounts", type: "labaccounts/labs", handler: (c) => getOne(c, `${requireAccount(c, "labaccounts/labs").id}/labs/${c.params["labName"]}`, "classicLab", `Microsoft.LabServices/labaccounts/${c.params["labAccountName"]}/labs`, c.params["labName"] as string) },
   {
     method: "GET", pattern: `${LA}/labs/{labName}/environmentsettings`, family: "labAccounts", type: "labaccounts/labs/environmentsettings",

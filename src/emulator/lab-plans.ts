@@ -4,7 +4,7 @@
  */
 import { parseResourceId, validateName } from "../core/resource-id.js";
 import type { Ctx } from "./context.js";
-import { DURATIONS, isObject, jsonResponse, mergePatch, pagedList, str, systemData } from "./context.js";
+import { DURATIONS, isObject, jsonResponse, mergePatch, pagedList, str, stripNulls, systemData } from "./context.js";
 import { ArmHttpError, badRequest, conflict, parentNotFound, resourceNotFound } from "./errors.js";
 import { beginSavedImage, definitionViews, isListableDisk, parseGalleryId } from "./galleries.js";
 import type { DefinitionView } from "./galleries.js";
@@ -148,7 +148,7 @@ async function updateImage(ctx: Ctx): Promise<Response> {
 
 // ---- lab plans --------------------------------------------------------------------------------------
 
-function validateGalleryAttach(ctx: Ctx, plan: StoredResource | undefined, value: Json | undefined): string | null | undefined {
+function validateGalleryAttach(ctx: Ctx, plan: StoredResource | undefined, value: Json | undefined, planLocation: string): string | null | undefined {
   if (value === undefined) return undefined;
   if (value === null || value === "") return null;
   const gid = parseGalleryId(value, "properties.sharedGalleryId");
@@ -157,6 +157,18 @@ function validateGalleryAttach(ctx: Ctx, plan: StoredResource | undefined, value
     // Assumption: ARM-linked-resource check answers like ARM's not-found.
     const p = parseResourceId(gid, "gallery");
     throw resourceNotFound("Microsoft.Compute/galleries", p.names["gallery"] as string, p.resourceGroup);
+  }
+  const galleryRegion = normalizeRegion(String(g.body["location"]));
+  const planRegion = normalizeRegion(planLocation);
+  if (galleryRegion !== planRegion) {
+    // Docs (ecosystem.md §2.3 [D6], Learn concept-lab-accounts-versus-lab-plans): the gallery and the lab plan
+    // must share a region. The live error was never recorded: 400 InvalidParameter naming both regions is an
+    // assumption (docs/emulator.md, Assumptions 17).
+    throw badRequest(
+      `The shared image gallery '${g.id}' is in region '${galleryRegion}', but lab plan '${ctx.params["labPlanName"] ?? ""}' is in region '${planRegion}'. A lab plan and its attached gallery must be in the same region.`,
+      "InvalidParameter",
+      "properties.sharedGalleryId",
+    );
   }
   const current = plan ? str((plan.body["properties"] as JsonObject)["sharedGalleryId"]) : undefined;
   if (current && current.toLowerCase() !== gid.toLowerCase()) {
@@ -186,7 +198,8 @@ function pickWritable(props: JsonObject, allowed: string[]): JsonObject {
 
 async function putPlan(ctx: Ctx): Promise<Response> {
   checkLabServicesName(ctx, "labPlanName");
-  const body = await ctx.body();
+  // G.3: nulls are never echoed; in a PUT a null member means the same as an absent one.
+  const body = stripNulls(await ctx.body());
   const location = str(body["location"]);
   if (!location) throw new ArmHttpError(400, "LocationRequired", "The location property is required for this definition.");
   if (!isObject(body["properties"])) throw badRequest("The request body must contain 'properties'.", "InvalidParameter", "properties");
@@ -194,7 +207,7 @@ async function putPlan(ctx: Ctx): Promise<Response> {
   const existing = ctx.store.getKind(id, "labPlan");
   if (existing && existing.body["properties"] && (existing.body["properties"] as JsonObject)["provisioningState"] === "Deleting") throw conflict(`Lab plan '${ctx.params["labPlanName"]}' is being deleted.`);
   const props = pickWritable(body["properties"], PLAN_WRITABLE);
-  const gallery = validateGalleryAttach(ctx, existing, body["properties"]["sharedGalleryId"]);
+  const gallery = validateGalleryAttach(ctx, existing, body["properties"]["sharedGalleryId"], existing ? String(existing.body["location"]) : location);
   if (gallery) props["sharedGalleryId"] = gallery;
   else delete props["sharedGalleryId"];
   if (Array.isArray(props["allowedRegions"])) props["allowedRegions"] = props["allowedRegions"].map((r) => normalizeRegion(String(r)));
@@ -226,14 +239,14 @@ async function patchPlan(ctx: Ctx): Promise<Response> {
   const patch = isObject(body["properties"]) ? body["properties"] : {};
   const props = plan.body["properties"] as JsonObject;
   const before = str(props["sharedGalleryId"]);
-  const galleryChange = validateGalleryAttach(ctx, plan, patch["sharedGalleryId"]);
+  const galleryChange = validateGalleryAttach(ctx, plan, patch["sharedGalleryId"], String(plan.body["location"]));
   const clean: JsonObject = {};
   for (const [k, v] of Object.entries(patch)) if (PLAN_WRITABLE.includes(k)) clean[k] = v;
   if (galleryChange !== undefined) clean["sharedGalleryId"] = galleryChange;
   if (Array.isArray(clean["allowedRegions"])) clean["allowedRegions"] = clean["allowedRegions"].map((r) => normalizeRegion(String(r)));
   plan.body["properties"] = mergePatch(props, clean);
-  if (isObject(body["tags"])) plan.body["tags"] = body["tags"];
-  if (isObject(body["identity"])) plan.body["identity"] = body["identity"];
+  if (isObject(body["tags"])) plan.body["tags"] = stripNulls(body["tags"]);
+  if (isObject(body["identity"])) plan.body["identity"] = stripNulls(body["identity"]);
   plan.body["systemData"] = systemData(ctx.now, plan.body["systemData"]);
   const after = str((plan.body["properties"] as JsonObject)["sharedGalleryId"]);
   const galleryChanged = (before ?? "").toLowerCase() !== (after ?? "").toLowerCase();
@@ -257,7 +270,9 @@ function deletePlan(ctx: Ctx): Response {
   (plan.body["properties"] as JsonObject)["provisioningState"] = "Deleting";
   ctx.store.put(plan);
   const op = ctx.ops.start(ctx, { family: "labPlans", subscriptionId: ctx.params["subscriptionId"] as string, region: String(plan.body["location"]), durationMs: DURATIONS.labPlanDelete, effect: { kind: "labServices.deleted", data: { id: plan.id } } });
-  return jsonResponse(202, undefined, ctx.ops.labServicesHeaders(ctx, op));
+  // DELETE labPlan was not recorded; G.2 shows the RP's DELETE lab (and POSTs) answering 202 + the three headers +
+  // the InProgress operation body, so DELETE labPlan answers the same way.
+  return jsonResponse(202, ctx.ops.labServicesBody(op, ctx.now), ctx.ops.labServicesHeaders(ctx, op));
 }
 
 // ---- save image -----------------------------------------------------------------------------------
@@ -357,7 +372,8 @@ function resolveLabImage(ctx: Ctx, plan: StoredResource, ref: JsonObject, locati
 
 async function putLab(ctx: Ctx): Promise<Response> {
   checkLabServicesName(ctx, "labName");
-  const body = await ctx.body();
+  // G.3: nulls are never echoed; in a PUT a null member means the same as an absent one.
+  const body = stripNulls(await ctx.body());
   const location = str(body["location"]);
   if (!location) throw new ArmHttpError(400, "LocationRequired", "The location property is required for this definition.");
   const props = body["properties"];

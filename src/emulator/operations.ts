@@ -129,7 +129,8 @@ export class Operations {
     return `${base}?api-version=${op.apiVersion}`;
   }
 
-  private retryAfter(): Record<string, string> {
+  /** `Retry-After` for an answer that asks the client to poll again (empty unless `retryAfterSeconds` is set). */
+  retryAfter(): Record<string, string> {
     return this.options.retryAfterSeconds === undefined ? {} : { "retry-after": String(this.options.retryAfterSeconds) };
   }
 
@@ -179,7 +180,12 @@ export class Operations {
     return body;
   }
 
-  /** Answers a poll of any operation URL. */
+  /**
+   * Answers a poll of any operation URL. While the operation runs, every answer (Azure-AsyncOperation 200,
+   * swagger-mode Location 200, rpc-mode Location 202, Operation-Location 200) carries `Retry-After` when
+   * `retryAfterSeconds` is set: the RPC has the service send it on the operation answers (D.1); G.1 observed none,
+   * hence off by default. Terminal answers never carry it.
+   */
   poll(ctx: Ctx, name: string, family: OperationRecord["family"]): Response {
     const op = this.get(name);
     if (!op || op.family !== family || op.subscriptionId.toLowerCase() !== (ctx.params["subscriptionId"] ?? "").toLowerCase()) {
@@ -188,17 +194,18 @@ export class Operations {
     }
     const monitor = ctx.url.searchParams.get("monitor") === "true";
     const running = op.status === "InProgress" || op.status === "NotStarted";
+    const again = running ? this.retryAfter() : {};
     if (family === "compute") {
-      if (!monitor) return jsonResponse(200, this.computeBody(op));
-      if (running) return jsonResponse(202, undefined, { location: this.url(ctx, op, "location"), ...this.retryAfter() });
+      if (!monitor) return jsonResponse(200, this.computeBody(op), again);
+      if (running) return jsonResponse(202, undefined, { location: this.url(ctx, op, "location"), ...again });
       if (op.status === "Failed") return jsonResponse(op.failureStatus ?? 500, { error: op.error ?? { code: "InternalServerError", message: "The operation failed." } });
       return jsonResponse(200, undefined);
     }
     const body = this.labServicesBody(op, ctx.now);
     if (monitor && this.options.locationBehavior === "rpc") {
-      if (running) return jsonResponse(202, undefined, { location: this.url(ctx, op, "location"), ...this.retryAfter() });
+      if (running) return jsonResponse(202, undefined, { location: this.url(ctx, op, "location"), ...again });
       if (op.status === "Failed") return jsonResponse(op.failureStatus ?? 500, { error: op.error ?? { code: "InternalServerError", message: "The operation failed." } });
     }
-    return jsonResponse(200, body);
+    return jsonResponse(200, body, again);
   }
 }

@@ -18,6 +18,29 @@ describe("domain rules: lab plans", () => {
     expect((await send(e, "PATCH", PLAN, { properties: { sharedGalleryId: null } }, LP)).status).toBe(202);
   });
 
+  it("attaching a gallery from another region fails (gallery and plan must share a region, D6); the demo gallery shares plan-westus2's", async () => {
+    const e = manual();
+    expect(e.state.galleries().find((g) => g["name"] === "labgallery")?.["location"]).toBe("westus2");
+    expect(e.state.labPlans().find((p) => p["name"] === "plan-westus2")?.["location"]).toBe("westus2");
+    await send(e, "PUT", `${RG}/Microsoft.Compute/galleries/eastgallery`, { location: "East US" }, GV);
+    e.clock.advance(MIN);
+    const east = `${RG}/Microsoft.Compute/galleries/eastgallery`;
+    const patch = await send(e, "PATCH", PLAN, { properties: { sharedGalleryId: east } }, LP);
+    expect(patch.status).toBe(400);
+    expect(patch.json.error).toMatchObject({ code: "InvalidParameter", target: "properties.sharedGalleryId" });
+    expect(patch.json.error.message).toContain("'eastus'");
+    expect(patch.json.error.message).toContain("'westus2'");
+    expect((await send(e, "GET", PLAN, undefined, LP)).json.properties.sharedGalleryId).toBeUndefined(); // nothing changed
+    const base = { location: "westus2", properties: { allowedRegions: ["westus2"] } };
+    const put = await send(e, "PUT", `${RG}/Microsoft.LabServices/labPlans/p2`, { ...base, properties: { ...base.properties, sharedGalleryId: east } }, LP);
+    expect([put.status, put.json.error.code]).toEqual([400, "InvalidParameter"]);
+    expect((await send(e, "GET", `${RG}/Microsoft.LabServices/labPlans/p2`, undefined, LP)).status).toBe(404);
+    const eastPlan = await send(e, "PUT", `${RG}/Microsoft.LabServices/labPlans/p3`, { location: "eastus", properties: { sharedGalleryId: east } }, LP);
+    expect(eastPlan.status).toBe(201);
+    expect(eastPlan.json.properties.sharedGalleryId).toBe(east);
+    await attachGallery(e); // demo: labgallery (westus2) on plan-westus2 (westus2)
+  });
+
   it("gallery images are disabled by default on plans; only replicated, small, single-disk definitions are listed", async () => {
     const e = manual();
     await attachGallery(e);
@@ -188,6 +211,82 @@ describe("domain rules: lab accounts", () => {
     expect(v.json.properties.replicationStatus.summary).toHaveLength(9); // the United States geography
     expect(v.json.properties.replicationStatus.aggregatedState).toBe("Completed");
     expect((await send(e, "GET", save.headers.get("location") as string)).json.status).toBe("Succeeded");
+  });
+});
+
+describe("classic lab accounts: operation results and lab deletion (2018-10-15 ML.json)", () => {
+  const sharedImage = `${ACCOUNT}/sharedimages/win11-base`;
+  async function withGallery() {
+    const e = manual();
+    await send(e, "PUT", `${ACCOUNT}/sharedGalleries/labgallery`, { properties: { galleryId: GALLERY } }, LA);
+    return e;
+  }
+  const createBody = (name: string) => ({ name, labParameters: { sharedImageResourceId: sharedImage, username: "u", password: "P@ssw0rd-1", vmSize: "Basic", userQuota: "PT10H" } });
+
+  it("a failed lab creation leaves latestOperationResult {status: Failed, errorCode, errorMessage} on the lab and its template", async () => {
+    const e = await withGallery();
+    e.faults.add({ kind: "lroFail", method: "POST", path: "/createLab", code: "LabCreationQuotaExceeded", message: "No cores left.", times: 1 });
+    expect((await send(e, "POST", `${ACCOUNT}/createLab`, createBody("bad"), LA)).status).toBe(200);
+    const lab0 = await send(e, "GET", `${ACCOUNT}/labs/bad`, undefined, LA);
+    expect(lab0.json.properties.provisioningState).toBe("Creating");
+    expect(lab0.json.properties).not.toHaveProperty("latestOperationResult");
+    e.clock.advance(12 * MIN);
+    const expected = { status: "Failed", errorCode: "LabCreationQuotaExceeded", errorMessage: "No cores left.", httpMethod: "POST", requestUri: expect.stringContaining(`${ACCOUNT}/createLab?api-version=${LA}`) };
+    const lab = await send(e, "GET", `${ACCOUNT}/labs/bad`, undefined, LA);
+    expect(lab.json.properties).toMatchObject({ provisioningState: "Failed", latestOperationResult: expected });
+    const env = await send(e, "GET", `${ACCOUNT}/labs/bad/environmentsettings/default`, undefined, "2018-10-15");
+    expect(env.json.properties).toMatchObject({ provisioningState: "Failed", latestOperationResult: expected });
+    // A successful creation records Succeeded, without error fields.
+    await send(e, "POST", `${ACCOUNT}/createLab`, createBody("good"), LA);
+    e.clock.advance(12 * MIN);
+    const good = (await send(e, "GET", `${ACCOUNT}/labs/good/environmentsettings/default`, undefined, LA)).json.properties.latestOperationResult;
+    expect(good).toMatchObject({ status: "Succeeded", httpMethod: "POST" });
+    expect(good).not.toHaveProperty("errorCode");
+    expect(JSON.stringify(good)).not.toContain("null");
+  });
+
+  it("a failed classic saveImage is recorded on the environment setting", async () => {
+    const e = await withGallery();
+    e.faults.add({ kind: "lroFail", path: "/saveImage", code: "ImageSaveFailed", message: "Disk busy.", times: 1 });
+    const r = await send(e, "POST", `${ACCOUNT}/labs/chemistry-201/environmentsettings/default/saveImage`, { name: "chem" }, LA);
+    e.clock.advance(11 * MIN);
+    const env = (await send(e, "GET", `${ACCOUNT}/labs/chemistry-201/environmentsettings/default`, undefined, LA)).json.properties;
+    expect(env.provisioningState).toBe("Succeeded");
+    expect(env.latestOperationResult).toEqual({ status: "Failed", errorCode: "ImageSaveFailed", errorMessage: "Disk busy.", httpMethod: "POST", requestUri: expect.any(String), operationUrl: r.headers.get("location") });
+  });
+
+  for (const api of ["2018-10-15", "2019-01-01-preview"]) {
+    it(`DELETE labaccounts/{a}/labs/{l} (api ${api}): 202 + Location, Deleting, Location → 200 Succeeded, then gone; 204 when absent`, async () => {
+      const e = manual();
+      const lab = `${ACCOUNT}/labs/chemistry-201`;
+      const del = await send(e, "DELETE", lab, undefined, api);
+      expect(del.status).toBe(202);
+      expect(del.json).toBeUndefined();
+      const location = del.headers.get("location") as string;
+      expect(location).toMatch(new RegExp(`/providers/Microsoft\\.LabServices/locations/westus2/operations/[0-9a-f-]{36}\\?api-version=${api}&monitor=true`));
+      expect((await send(e, "GET", lab, undefined, api)).json.properties.provisioningState).toBe("Deleting");
+      const running = await send(e, "GET", location);
+      expect([running.status, running.json.status]).toEqual([200, "InProgress"]);
+      e.clock.advance(2 * MIN);
+      const end = await send(e, "GET", location);
+      expect([end.status, end.json.status]).toEqual([200, "Succeeded"]);
+      expect((await send(e, "GET", lab, undefined, api)).status).toBe(404);
+      expect((await send(e, "GET", `${lab}/environmentsettings/default`, undefined, api)).status).toBe(404);
+      expect(e.state.environmentSettings()).toHaveLength(0);
+      expect((await send(e, "DELETE", lab, undefined, api)).status).toBe(204);
+      expect((await send(e, "DELETE", `${RG}/Microsoft.LabServices/labaccounts/none/labs/x`, undefined, api)).json.error.code).toBe("ParentResourceNotFound");
+    });
+  }
+
+  it("DELETE of a classic lab that fails leaves the lab Failed with latestOperationResult; rpc Location semantics", async () => {
+    const e = createEmulator({ clock: "manual", locationBehavior: "rpc" });
+    const lab = `${ACCOUNT}/labs/chemistry-201`;
+    e.faults.add({ kind: "lroFail", method: "DELETE", code: "LabDeletionFailed", message: "VMs still running.", times: 1 });
+    const del = await send(e, "DELETE", lab, undefined, "2018-10-15");
+    expect((await send(e, "GET", del.headers.get("location") as string)).status).toBe(202);
+    e.clock.advance(2 * MIN);
+    const props = (await send(e, "GET", lab, undefined, "2018-10-15")).json.properties;
+    expect(props).toMatchObject({ provisioningState: "Failed", latestOperationResult: { status: "Failed", errorCode: "LabDeletionFailed", errorMessage: "VMs still running.", httpMethod: "DELETE", operationUrl: del.headers.get("location") } });
   });
 });
 
