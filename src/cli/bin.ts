@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+/** The `lab-gallery` executable: real streams, SIGINT wired to the commands' waits, the exit code. */
+import { run } from "./program.js";
+
+const interruptHandlers = new Set<() => void>();
+for (const [signal, code] of [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const) {
+  process.on(signal, () => {
+    // Nothing is waiting that could stop cleanly: exit like any interrupted command.
+    if (interruptHandlers.size === 0) process.exit(code);
+    for (const h of [...interruptHandlers]) h();
+  });
+}
+
+void run(
+  process.argv.slice(2),
+  { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },
+  {
+    onInterrupt(cb) {
+      interruptHandlers.add(cb);
+      return () => interruptHandlers.delete(cb);
+    },
+  },
+).then((code) => {
+  process.exitCode = code;
+});
