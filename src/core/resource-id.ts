@@ -219,11 +219,7 @@ function splitId(id: unknown, expected: string): string[] {
   }
   // Reject anything that could steer a URL before looking at structure: queries, fragments,
   // percent-escapes (e.g. %2F, %2e%2e), backslashes, whitespace and control characters.
-<<<<<<< HEAD
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this refuses
-=======
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
->>>>>>> cli
   if (/[?#%\\\s\u0000-\u001f\u007f]/.test(id)) {
     throw new ValidationError(
       `Resource id contains a character that is not allowed in an ARM id ('?', '#', '%', '\\', whitespace or a control character).`,
