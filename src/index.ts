@@ -9,6 +9,7 @@ export { DEFAULT_API_VERSIONS } from "./core/client-options.js";
 export { CLOUDS, type CloudName, type CloudSettings } from "./core/cloud.js";
 export type { PagedAsyncIterableIterator, PageSettings } from "./core/paging.js";
 export type { PollerLike, OperationState, CancelOnProgress } from "./core/poller.js";
+export type { ArmOperationState } from "./core/arm-poller.js";
 export { SDK_VERSION } from "./core/version.js";
 // LabAccountClient (issue 4): attach/detach a gallery, choose the images lab creators may use.
 export { LabAccountClient, type AttachGalleryOptions, type ListImagesOptions, type AccountInfo } from "./clients/lab-account-client.js";
