@@ -14,6 +14,16 @@ for (const [signal, code] of [
   });
 }
 
+// A promise rejected after the command already failed for another reason (e.g. two parallel reads
+// that both fail) must not crash the process with a stack trace: the command reports its own error.
+// With --verbose it is shown as a note.
+process.on("unhandledRejection", (reason) => {
+  if (process.argv.includes("--verbose") || process.argv.includes("-v")) {
+    const r = reason instanceof Error ? `${reason.name}: ${reason.message.split("\n")[0] ?? ""}` : String(reason);
+    process.stderr.write(`note: a second error was ignored: ${r}\n`);
+  }
+});
+
 void run(
   process.argv.slice(2),
   { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },

@@ -31,9 +31,12 @@ export class UsageError extends Error {
 export class InterruptedError extends Error {
   override name = "InterruptedError";
   readonly hint: string | undefined;
-  constructor(message: string, hint?: string) {
+  /** Added to the `--json` error document (e.g. the resume token). */
+  readonly extra: Record<string, unknown>;
+  constructor(message: string, hint?: string, extra: Record<string, unknown> = {}) {
     super(message);
     this.hint = hint;
+    this.extra = extra;
   }
 }
 
@@ -66,6 +69,7 @@ export function describeError(e: unknown): DescribedError {
     exitCode = EXIT_USAGE;
   } else if (err instanceof InterruptedError || err.name === "AbortError") {
     exitCode = EXIT_INTERRUPTED;
+    if (err instanceof InterruptedError) Object.assign(json, err.extra);
   } else if (isValidationError(err)) {
     // The SDK rejected the input before sending anything: the invocation has to change.
     exitCode = EXIT_USAGE;

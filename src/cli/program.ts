@@ -92,7 +92,11 @@ export async function run(argv: readonly string[], streams: CliStreams, options:
       out,
       deps,
       globals,
-      clientOptions: () => buildClientOptions(globals, streams.env),
+      clientOptions: () => {
+        const o = buildClientOptions(globals, streams.env);
+        out.debug(`ARM endpoint ${o.endpoint ?? "https://management.azure.com"}; ${o.credential ? "emulator token" : "DefaultAzureCredential"}; poll interval ${o.pollIntervalInMs ?? 5000} ms`);
+        return o;
+      },
       onInterrupt: options.onInterrupt ?? (() => () => undefined),
     };
   };

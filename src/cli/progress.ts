@@ -49,7 +49,7 @@ class BarProgress implements ProgressView {
   private readonly multibar: cliProgress.MultiBar;
   private readonly bars = new Map<string, { bar: cliProgress.SingleBar; value: number }>();
   private stopped = false;
-  private readonly labelWidth = 22;
+  private readonly labelWidth = 28;
   constructor(private readonly out: Output) {
     this.multibar = new cliProgress.MultiBar(
       {

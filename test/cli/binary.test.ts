@@ -147,13 +147,19 @@ describe("lab-gallery (built binary) against the emulator", () => {
   it("labs create with new credentials (password from the env var, never printed), list, show, delete", async () => {
     const env = { LAB_GALLERY_PASSWORD: SENTINEL };
     const base = ["--account", PLAN, "--image", "win11-base", "--sku", "Classic_Fsv2_2_4GB_128_S_SSD", "--admin-user", "teacher"];
-    const [created, human, noPw, piped] = await Promise.all([
+    const missingPlan = PLAN.replace("plan-westus2", "no-such-plan");
+    const [created, human, noPw, piped, onMissingPlan] = await Promise.all([
       cli(["--json", "labs", "create", ...base, "--name", "intro-101", "--capacity", "4", "--title", "Intro"], { env }),
       cli(["labs", "create", ...base, "--name", "intro-102", "--usage-quota-hours", "5"], { env }),
       // No terminal and no password source: a usage error before any request.
       cli(["labs", "create", ...base, "--name", "intro-103"]),
       cli(["labs", "create", ...base, "--name", "intro-104", "--password-stdin", "--no-wait"], { input: `${SENTINEL}\n` }),
+      // Both preflight reads fail: one clean error line, no crash or stack trace.
+      cli(["labs", "create", ...base.map((a) => (a === PLAN ? missingPlan : a === "win11-base" ? `${GALLERY}/images/win11-base` : a)), "--name", "intro-105"], { env }),
     ]);
+    expect(onMissingPlan.code).toBe(1);
+    expect(onMissingPlan.stderr).toMatch(/^Creating lab intro-105 .*\nerror: .*\nhint: /);
+    expect(onMissingPlan.stderr).not.toMatch(/\n\s+at /);
     expect(created.code, created.stderr).toBe(0);
     expect(json(created)).toMatchObject({ name: "intro-101", title: "Intro", provisioningState: "Succeeded", capacity: 4 });
     expect(human.code, human.stderr).toBe(0);

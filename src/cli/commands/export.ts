@@ -73,8 +73,8 @@ async function follow(ctx: CliContext, poller: PollerLike<ExportState, GalleryIm
         progress.stop();
         const token = await poller.serialize();
         ctx.out.writeErr(`\nStopped waiting; the export goes on in Azure. Resume with:\n  lab-gallery export resume ${token}\n`);
-        if (ctx.out.json) ctx.out.result({ status: "running", resumeToken: token }, () => "");
-        throw new InterruptedError("Interrupted.", "The export was not cancelled; resume it with the command above.");
+        // With --json the token is part of the one error document on stdout.
+        throw new InterruptedError("Interrupted.", "The export was not cancelled; resume it with the command above.", { status: "running", resumeToken: token });
       },
     );
   } finally {
