@@ -4,15 +4,19 @@
  * repository, so through the exports map to the BUILT package), then run with node against the
  * embedded emulator. A test fails on a non-zero exit or a missing line of expected output.
  *
+ * README.md's code blocks that start the emulator run the same way, so the quick start a newcomer
+ * pastes is known to work, not only to compile (test/docs/snippets.test.ts).
+ *
  * The Azure variables are removed from the child's environment, so a developer's shell can never
  * make the suite talk to a real subscription.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { extractSnippets } from "../docs/markdown-snippets.js";
 import { REPO, readPackageJson } from "../package/pack-helpers.js";
 
 const pkg = readPackageJson();
@@ -42,6 +46,11 @@ const examples = readdirSync(EXAMPLES)
   .map((f) => f.slice(0, -3))
   .sort();
 
+/** README blocks that run on their own: they start (and close) the embedded emulator. */
+const readmeBlocks = extractSnippets(readFileSync(join(REPO, "README.md"), "utf8"), "README.md").filter(
+  (s) => !s.noCheck && s.code.includes("startEmulator(") && s.code.includes(".close()"),
+);
+
 let work: string;
 
 function link(name: string, target: string): void {
@@ -58,8 +67,13 @@ beforeAll(async () => {
   link(pkg.name, REPO);
   for (const dep of [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]) link(dep, join(REPO, "node_modules", dep));
   // Transpile only (no bundling): every import stays a bare specifier that node resolves from `work`.
+  mkdirSync(join(work, "readme-src"));
+  for (const b of readmeBlocks) writeFileSync(join(work, "readme-src", `readme-L${b.line}.ts`), `${b.code}\nexport {};\n`);
   await build({
-    entryPoints: examples.map((e) => join(EXAMPLES, `${e}.ts`)),
+    entryPoints: Object.fromEntries([
+      ...examples.map((e) => [e, join(EXAMPLES, `${e}.ts`)]),
+      ...readmeBlocks.map((b) => [`readme-L${b.line}`, join(work, "readme-src", `readme-L${b.line}.ts`)]),
+    ]) as Record<string, string>,
     outdir: work,
     outExtension: { ".js": ".mjs" },
     format: "esm",
@@ -111,5 +125,16 @@ describe("examples/", () => {
     const r = await runNode(join(EXAMPLES, "run.mjs"), ["attach-gallery"]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Attached gallery labgallery$/m);
+  }, 25_000);
+});
+
+describe("README.md blocks that start the emulator", () => {
+  it("include the quick start", () => {
+    expect(readmeBlocks.some((b) => b.code.includes("createFromGalleryImage") && b.code.includes("exportToGallery"))).toBe(true);
+  });
+
+  it.concurrent.each(readmeBlocks.map((b) => [`README.md:${b.line}`, b] as const))("%s runs and exits 0", async (_where, b) => {
+    const r = await runNode(join(work, `readme-L${b.line}.mjs`));
+    expect(r.code, `--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`).toBe(0);
   }, 25_000);
 });
