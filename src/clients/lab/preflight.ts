@@ -239,9 +239,9 @@ export async function runPreflight(
   }
 
   // One read of the account and one of the image, in parallel.
-  const accountP = cache.readAccount();
-  const read = await readImage(backend, cache, ref, label, options);
-  const account = await accountP;
+  // Promise.all, not two awaits: if both reads fail, the second rejection must not go unhandled
+  // (it would crash a plain SDK user's process).
+  const [account, read] = await Promise.all([cache.readAccount(), readImage(backend, cache, ref, label, options)]);
   const image = read.image;
 
   // Region: the lab's location must be allowed by the account, and the image replicated there.
