@@ -22,3 +22,5 @@ export { GEOGRAPHIES, geographyOf, regionsOfGeography, normalizeRegion, type Azu
 export type { Lab, LabProvisioningState, CreateLabState, CreateLabPhase } from "./models/lab.js";
 export { LabClient, type CreateLabOptions, type CreateLabCredentials, type CreateLabOperationOptions, type DeleteLabState } from "./clients/lab-client.js";
 export { RESERVED_USERNAMES } from "./clients/lab/credentials.js";
+// Bulk jobs (issue 11): back up every lab template, create many labs from one image.
+export * from "./bulk/index.js";

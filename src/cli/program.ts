@@ -10,8 +10,11 @@ import { registerExport } from "./commands/export.js";
 import { registerGallery } from "./commands/gallery.js";
 import { registerImages } from "./commands/images.js";
 import { registerLabs } from "./commands/labs.js";
+import { registerBackup } from "./commands/backup.js";
+import { BatchFailedError } from "./commands/bulk-shared.js";
+import { registerLabsCreateMany } from "./commands/labs-create-many.js";
 import { buildClientOptions, ENDPOINT_ENV, POLL_INTERVAL_ENV, type CliContext, type GlobalOptions } from "./context.js";
-import { describeError, EXIT_OK, EXIT_USAGE } from "./errors.js";
+import { describeError, EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from "./errors.js";
 import { Output, type CliStreams } from "./output.js";
 
 export interface RunOptions {
@@ -72,6 +75,10 @@ export function buildProgram(out: Output, getContext: () => CliContext): Command
   registerImages(program, getContext);
   registerExport(program, getContext);
   registerLabs(program, getContext);
+  // Bulk jobs (issue 11): `backup`, and `labs create-many` in the labs group.
+  registerBackup(program, getContext);
+  const labsGroup = program.commands.find((c) => c.name() === "labs");
+  if (labsGroup) registerLabsCreateMany(labsGroup, getContext);
   registerEmulator(program, getContext);
   return program;
 }
@@ -120,6 +127,11 @@ function reportError(e: unknown, out: Output): number {
       out.writeOut(`${JSON.stringify({ error: { name: "UsageError", message, code: e.code, exitCode: EXIT_USAGE } }, null, 2)}\n`);
     }
     return EXIT_USAGE;
+  }
+  // A batch printed its report (JSON included) and some items failed: exit 1 without a second document.
+  if (e instanceof BatchFailedError) {
+    out.writeErr(`${out.style("error:", "red")} ${e.message}\n`);
+    return EXIT_FAILURE;
   }
   const d = describeError(e);
   out.writeErr(`${out.style("error:", "red")} ${d.message}\n`);
