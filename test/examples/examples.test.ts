@@ -33,6 +33,12 @@ const EXPECTED: Record<string, RegExp[]> = {
     /^Exported biology-101-template: Specialized, version 1\.0\.0$/m,
     /^ {2}replicated to westus2, eastus$/m,
   ],
+  bulk: [
+    /^Exported 1 of 1 templates \(0 skipped, 0 failed\) to labgallery$/m,
+    /^ {2}biology-101 → biology-101-backup: exported$/m,
+    /^Created 3 of 3 labs \(0 failed\)$/m,
+    /^Re-run: 3 of 3 labs already done \(from the checkpoint\)$/m,
+  ],
   "create-lab": [
     /^Image win11-base: Windows Generalized, enabled=true/m,
     /refused before sending anything: ImageCredentialsError$/m,
@@ -107,7 +113,7 @@ function runNode(file: string, args: string[] = []): Promise<{ code: number | nu
 
 describe("examples/", () => {
   it("has one example per scenario, each with expectations", () => {
-    expect(examples).toEqual(expect.arrayContaining(["attach-gallery", "create-lab", "export-template"]));
+    expect(examples).toEqual(expect.arrayContaining(["attach-gallery", "bulk", "create-lab", "export-template"]));
     expect(examples.filter((e) => !EXPECTED[e]), "add the example's expected output to EXPECTED").toEqual([]);
   });
 
