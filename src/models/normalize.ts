@@ -19,11 +19,13 @@ function prop(o: Obj, name: string): unknown {
   return undefined;
 }
 
-function osType(v: unknown): OsType | undefined {
+/** `Windows`/`Linux` in any casing, else undefined. */
+export function osType(v: unknown): OsType | undefined {
   const s = str(v)?.toLowerCase();
   return s === "windows" ? "Windows" : s === "linux" ? "Linux" : undefined;
 }
-function osState(v: unknown): OsState | undefined {
+/** `Generalized`/`Specialized` in any casing, else undefined. */
+export function osState(v: unknown): OsState | undefined {
   const s = str(v)?.toLowerCase();
   return s === "generalized" ? "Generalized" : s === "specialized" ? "Specialized" : undefined;
 }

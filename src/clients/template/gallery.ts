@@ -13,6 +13,7 @@ import {
 } from "../../core/resource-id.js";
 import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { OsState, OsType } from "../../models/gallery-image.js";
+import { osState, osType } from "../../models/normalize.js";
 
 type Obj = Record<string, unknown>;
 export const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -59,21 +60,13 @@ export function versionIdOf(definitionId: string, version: string): GalleryImage
   });
 }
 
-function osTypeOf(v: unknown): OsType | undefined {
-  const s = str(v)?.toLowerCase();
-  return s === "windows" ? "Windows" : s === "linux" ? "Linux" : undefined;
-}
-function osStateOf(v: unknown): OsState | undefined {
-  const s = str(v)?.toLowerCase();
-  return s === "generalized" ? "Generalized" : s === "specialized" ? "Specialized" : undefined;
-}
 
 /** The image definition, or `undefined` when it does not exist (yet). */
 export async function readDefinition(transport: ArmTransport, id: GalleryImageId, options?: OperationOptions): Promise<DefinitionInfo | undefined> {
   const raw = await transport.getOptional({ path: resourcePath(id), api: "compute", options });
   if (raw === undefined) return undefined;
   const p = obj(obj(raw)["properties"]);
-  return { id, osType: osTypeOf(p["osType"]), osState: osStateOf(p["osState"]), hyperVGeneration: str(p["hyperVGeneration"]) };
+  return { id, osType: osType(p["osType"]), osState: osState(p["osState"]), hyperVGeneration: str(p["hyperVGeneration"]) };
 }
 
 /** Names of the definition's versions (`[]` when the definition does not exist). */
