@@ -47,7 +47,7 @@ export interface ExportAllTemplatesOptions {
   onProgress?: (progress: BatchProgress) => void;
   /** Credential, endpoint, … for every client the job creates. */
   clientOptions?: ClientOptions;
-  /** Required for classic lab accounts: their save-image call is inferred, not public (docs/export.md#classic). */
+  /** Required for classic lab accounts: their save-image call is inferred, not public (docs/export.md#classic-lab-accounts-experimental). */
   experimentalClassicSaveImage?: boolean;
 }
 
@@ -108,7 +108,7 @@ export async function exportAllTemplates(accountId: string, options: ExportAllTe
     throw new ValidationError(
       "Exporting from a classic lab account needs experimentalClassicSaveImage: true: lab accounts have no public save-image API and the SDK sends an inferred request shape.",
       [{ path: "experimentalClassicSaveImage", message: "required for classic lab accounts" }],
-      { hint: "Pass { experimentalClassicSaveImage: true } after reading docs/export.md#classic." },
+      { hint: "Pass { experimentalClassicSaveImage: true } after reading docs/export.md#classic-lab-accounts-experimental." },
     );
   }
   if (classic && Array.isArray(options.replicateTo)) {

@@ -34,7 +34,7 @@ export interface ExportToGalleryOptions extends OperationOptions {
   preflight?: boolean;
   /**
    * Required for classic labs (lab accounts): their save-image REST call is not public and the SDK
-   * sends an inferred shape (docs/export.md#classic). Ignored for lab-plan labs.
+   * sends an inferred shape (docs/export.md#classic-lab-accounts-experimental). Ignored for lab-plan labs.
    */
   experimentalClassicSaveImage?: boolean;
 }
@@ -91,7 +91,7 @@ export class TemplateClient {
         throw new ValidationError(
           "Exporting from a classic lab (lab account) needs the option experimentalClassicSaveImage: true. Lab accounts have no public save-image API; the SDK sends a request shape inferred from the service's permissions, which may change or fail without notice.",
           [{ path: "experimentalClassicSaveImage", message: "required for classic labs" }],
-          { hint: "Pass { experimentalClassicSaveImage: true } after reading docs/export.md#classic, or export from a lab-plan lab." },
+          { hint: "Pass { experimentalClassicSaveImage: true } after reading docs/export.md#classic-lab-accounts-experimental, or export from a lab-plan lab." },
         );
       }
       if (Array.isArray(i.replicateTo)) {
