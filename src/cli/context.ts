@@ -77,6 +77,14 @@ export function buildClientOptions(globals: GlobalOptions, env: Record<string, s
     } catch {
       throw new UsageError(`--endpoint ${JSON.stringify(endpoint.slice(0, 100))} is not a URL.`, "Pass the emulator's URL, e.g. http://127.0.0.1:7071.");
     }
+    // The SDK accepts an origin only; silently dropping a path or query would point the CLI
+    // somewhere the user did not write.
+    if (url.username || url.password || url.search || url.hash || (url.pathname !== "/" && url.pathname !== "")) {
+      throw new UsageError(
+        `--endpoint must be an origin only (scheme, host and port), got ${JSON.stringify(endpoint.slice(0, 100))}.`,
+        "Pass e.g. http://127.0.0.1:7071 or https://management.usgovcloudapi.net, without a path or query.",
+      );
+    }
     options.endpoint = url.origin;
     emulator = isLoopback(url);
   }

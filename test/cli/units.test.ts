@@ -4,6 +4,7 @@ import { readPassword } from "../../src/cli/credentials.js";
 import { describeError, UsageError } from "../../src/cli/errors.js";
 import { formatKeyValues, formatTable, Output, redact, wantsColor } from "../../src/cli/output.js";
 import { createProgress } from "../../src/cli/progress.js";
+import { buildClientOptions, type GlobalOptions } from "../../src/cli/context.js";
 import { fakeStreams } from "./helpers.js";
 
 describe("output", () => {
@@ -133,4 +134,18 @@ describe("progress", () => {
     quiet.stop();
     expect(q.err()).toBe("");
   });
+});
+
+describe("client options from --endpoint", () => {
+  it("keeps an origin and picks the emulator credential on loopback", () => {
+    const o = buildClientOptions({ endpoint: "http://127.0.0.1:7071/" } as GlobalOptions, {});
+    expect(o.endpoint).toBe("http://127.0.0.1:7071");
+    expect(o.credential).toBeDefined();
+  });
+  it.each(["https://evil.example/..?x=1", "http://127.0.0.1:7071/subscriptions", "https://u:p@management.azure.com", "https://management.azure.com/#x"])(
+    "refuses %s with a usage error instead of silently dropping parts",
+    (endpoint) => {
+      expect(() => buildClientOptions({ endpoint } as GlobalOptions, {})).toThrow(UsageError);
+    },
+  );
 });

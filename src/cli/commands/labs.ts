@@ -4,7 +4,9 @@
  * hidden prompt, never from an argument.
  */
 import { Option, type Command } from "commander";
-import { validateName } from "../../index.js";
+import { formatGalleryImageId, parseResourceId, validateName } from "../../index.js";
+import { createLabOptionsSchema } from "../../clients/lab/schemas.js";
+import { parseInput } from "../../validation/parse.js";
 import type { Lab } from "../../models/lab.js";
 import type { CreateLabOptions, LabCredentials } from "../clients.js";
 import { addAccountOptions, parseNonNegativeInt, type CliContext } from "../context.js";
@@ -128,12 +130,17 @@ export function registerLabs(program: Command, ctx: () => CliContext): void {
     const credentials: LabCredentials =
       plan.kind === "new" ? { kind: "new", adminUser: { username: plan.username, password } } : { kind: "fromImage", username: plan.username, password };
     const clientOptions = c.clientOptions();
-    // The SDK takes an image id or a GalleryImage; a bare name is looked up on the account first.
-    const image = opts.image.startsWith("/") ? opts.image : await c.deps.accountClient(account, clientOptions).getImage(opts.image);
-    const request: CreateLabOptions = { name: opts.name, image, sku: opts.sku, usageQuota: { hours: opts.usageQuotaHours }, credentials };
+    const request: CreateLabOptions = { name: opts.name, image: opts.image, sku: opts.sku, usageQuota: { hours: opts.usageQuotaHours }, credentials };
     if (opts.capacity !== undefined) request.capacity = opts.capacity;
     if (opts.title !== undefined) request.title = opts.title;
     if (opts.location !== undefined) request.location = opts.location;
+    if (!opts.image.startsWith("/")) {
+      // The SDK takes an image id or a GalleryImage; a bare name is looked up on the account
+      // first. Validate everything else before that read, so bad input sends no request at all.
+      validateName("labServices", opts.image, "--image");
+      parseInput(createLabOptionsSchema, { ...request, image: placeholderImageId(account) }, "labs create options");
+      request.image = await c.deps.accountClient(account, clientOptions).getImage(opts.image);
+    }
     const client = c.deps.labClient(account, clientOptions);
     const poller = client.createFromGalleryImage(request, opts.enableImage ? { enableImage: true } : {});
     c.out.info(`Creating lab ${opts.name} on ${describeId(account)} from ${opts.image}…`);
@@ -202,4 +209,10 @@ export function registerLabs(program: Command, ctx: () => CliContext): void {
 /** A visible one-line question (confirmation). */
 function askVisible(c: CliContext, question: string): Promise<string> {
   return promptHidden(c.out.streams, question, false);
+}
+
+/** A well-formed definition id in the account's scope, standing in for an image name during validation. */
+function placeholderImageId(account: string): string {
+  const p = parseResourceId(account);
+  return formatGalleryImageId({ subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup, gallery: "placeholder", name: "placeholder" });
 }
