@@ -110,12 +110,15 @@ export class LabPlanBackend implements AccountBackend {
   }
 
   async attach(galleryId: GalleryId, options: OperationOptions): Promise<void> {
-    await runArmOperation(this.transport, { method: "PATCH", path: resourcePath(this.id), api: "labPlans", body: { properties: { sharedGalleryId: galleryId } }, options }, "location");
+    // The result is not read: after the operation succeeds, a final GET of Location (the spec's
+    // final-state-via) answers the same Succeeded operation body (rest-api.md G.1), one request for
+    // nothing. Ending on the operation status keeps attach at the protocol minimum.
+    await runArmOperation(this.transport, { method: "PATCH", path: resourcePath(this.id), api: "labPlans", body: { properties: { sharedGalleryId: galleryId } }, options }, "azure-async-operation");
   }
 
   async detach(_attachment: Attachment, options: OperationOptions): Promise<void> {
     // See the file comment: merge-patch null, the least invasive form (REST form unconfirmed, B.2).
-    await runArmOperation(this.transport, { method: "PATCH", path: resourcePath(this.id), api: "labPlans", body: { properties: { sharedGalleryId: null } }, options }, "location");
+    await runArmOperation(this.transport, { method: "PATCH", path: resourcePath(this.id), api: "labPlans", body: { properties: { sharedGalleryId: null } }, options }, "azure-async-operation");
   }
 
   listImages<T>(server: ServerImageFilter, map: (entry: ImageEntry) => T | undefined, options: OperationOptions): PagedAsyncIterableIterator<T> {
