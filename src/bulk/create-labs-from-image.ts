@@ -244,9 +244,24 @@ export async function createLabsFromImage(
       await checkpoint.put(key, { ...base, labId: lab.id, state: "done", result: lab });
       finish({ index, name, status: "created", lab }, true);
     } catch (e) {
-      if (isAbortError(e)) throw e;
+      if (isAbortError(e)) {
+        progress.stopped();
+        throw e;
+      }
       await fail(index, name, key, base, e);
     }
+  };
+
+  // A slot of the pool bounds the writes in flight, not the labs being provisioned: once the service
+  // accepted a creation, following it to the end (about 11 minutes live, rest-api.md G.2) happens
+  // outside the pool. Holding the slot while polling made 50 labs at concurrency 4 take hours
+  // (docs/performance.md, bulk).
+  const followers: Promise<void>[] = [];
+  const followInBackground = (run: Promise<void>): void => {
+    // Handled at once (and read again by allSettled below): a follower that rejects before the pool
+    // is done must not count as an unhandled rejection.
+    run.catch(() => undefined);
+    followers.push(run);
   };
 
   const runOne = async (row: BulkLabDefinition, index: number): Promise<void> => {
@@ -263,7 +278,7 @@ export async function createLabsFromImage(
       if (recorded?.resumeToken !== undefined) {
         // Sent by an earlier run: follow it, never send it again.
         const poller = LabClient.resumeCreate(recorded.resumeToken, clientOptions);
-        await follow(index, name, key, { ...base, resumeToken: recorded.resumeToken }, poller);
+        followInBackground(follow(index, name, key, { ...base, resumeToken: recorded.resumeToken }, poller));
         return;
       }
       // An earlier attempt that may have reached the service: if the lab exists (same image), it is reused.
@@ -275,18 +290,21 @@ export async function createLabsFromImage(
         async () => {
           await checkpoint.put(key, { ...base, state: "submitting" });
           const poller = client.createFromGalleryImage({ ...row, image: resolved } as CreateLabOptions, { preflight: false, ifExists });
+          progress.submitting(1);
           try {
             await poller.submitted();
           } catch (e) {
             if (isThrottledError(e)) throw e;
             await fail(index, name, key, base, e);
             return;
+          } finally {
+            progress.submitting(-1);
           }
           const token = await poller.serialize();
           // Recorded BEFORE waiting: a crash from here on resumes this creation instead of sending it again.
           await checkpoint.put(key, { ...base, labId: poller.operationState?.labId, state: "started", resumeToken: token });
           pool.succeeded();
-          await follow(index, name, key, { ...base, resumeToken: token }, poller);
+          followInBackground(follow(index, name, key, { ...base, resumeToken: token }, poller));
         },
         async (e) => {
           // A 429 means the write was not applied; the next attempt reuses a lab only if one exists.
@@ -303,7 +321,15 @@ export async function createLabsFromImage(
     }
   };
 
-  await pool.run(labs, runOne, signal);
+  // Every follower settles (and records its checkpoint entry) before the batch resolves or rejects.
+  const submitted = await pool.run(labs, runOne, signal).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  const followed = await Promise.allSettled(followers);
+  if (submitted !== undefined) throw submitted;
+  const aborted = followed.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (aborted) throw aborted.reason;
   return {
     accountId: account.id as AccountId,
     image: resolved,

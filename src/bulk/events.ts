@@ -10,6 +10,11 @@ export interface BatchProgress {
   done: number;
   /** In progress right now. */
   running: number;
+  /**
+   * Of `running`, how many are still being submitted (their write not yet accepted by the service).
+   * This is what `concurrency` bounds; accepted items are followed to their end outside it.
+   */
+  submitting: number;
   /** Finished with an error. */
   failed: number;
   /** Nothing to do (e.g. a lab without a template VM). */
@@ -29,7 +34,7 @@ export class ProgressTracker {
     total: number,
     private readonly listener: ((p: BatchProgress) => void) | undefined,
   ) {
-    this.p = { total, done: 0, running: 0, failed: 0, skipped: 0, remaining: total };
+    this.p = { total, done: 0, running: 0, submitting: 0, failed: 0, skipped: 0, remaining: total };
   }
 
   get snapshot(): BatchProgress {
@@ -50,6 +55,12 @@ export class ProgressTracker {
     else if (status === "skipped") this.p.skipped++;
     else this.p.done++;
     this.emit({ name, status, reason });
+  }
+
+  /** A write for a running item is being sent (`+1`) or was answered (`-1`). */
+  submitting(delta: 1 | -1): void {
+    this.p.submitting += delta;
+    this.emit(undefined);
   }
 
   /** An item stopped running without an outcome (the batch was aborted). */
