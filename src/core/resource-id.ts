@@ -351,3 +351,60 @@ export function galleryImageIdFromVersion(versionId: string): GalleryImageId {
   const p = parseResourceId(versionId, "galleryImageVersion");
   return formatGalleryImageId({ subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup, gallery: p.names["gallery"] as string, name: p.names["image"] as string });
 }
+
+// ---- Lab Services operation results (subscription-scoped, no resource group) -----------------
+
+/** The id of a Lab Services operation result, the target a long-running answer points at. */
+export type OperationResultId = string & { readonly [brand]: "operationResult" };
+
+export interface ParsedOperationResultId {
+  id: OperationResultId;
+  subscriptionId: string;
+  /** The region segment of the form the live service uses (rest-api.md G.1); absent in the spec's form (B.7). */
+  location: string | undefined;
+  operationId: string;
+}
+
+const REGION = /^[a-z0-9]{1,40}$/i;
+
+/**
+ * Formats an operation result id in the live form
+ * `/subscriptions/{s}/providers/Microsoft.LabServices/locations/{region}/operationResults/{id}`, or
+ * the spec's form without `locations/{region}` when no location is given.
+ */
+export function formatOperationResultId(s: { subscriptionId: string; location?: string; operationId: string }): OperationResultId {
+  const sub = checkName(s.subscriptionId, "subscription", "subscriptionId");
+  const op = checkName(s.operationId, "labServices", "operationId");
+  if (/^\.+$/.test(op)) throw new ValidationError(`operationId ${JSON.stringify(op)} is not valid.`, [{ path: "operationId", message: "dot segment" }]);
+  let region = "";
+  if (s.location !== undefined) {
+    if (!REGION.test(s.location)) {
+      throw new ValidationError(`location ${JSON.stringify(s.location.slice(0, 60))} is not a region name such as westus2.`, [{ path: "location", message: "invalid region" }]);
+    }
+    region = `/locations/${s.location}`;
+  }
+  return `/subscriptions/${encodeURIComponent(sub)}/providers/Microsoft.LabServices${region}/operationResults/${encodeURIComponent(op)}` as OperationResultId;
+}
+
+/** Parses either form of an operation result id (types matched case-insensitively, as ARM does). */
+export function parseOperationResultId(id: string): ParsedOperationResultId {
+  const parts = splitId(id, "a Lab Services operation result");
+  const withRegion = parts.length === 8;
+  if (
+    (parts.length !== 6 && !withRegion) ||
+    !eq(parts[0], "subscriptions") ||
+    !eq(parts[2], "providers") ||
+    !eq(parts[3], "Microsoft.LabServices") ||
+    (withRegion && !eq(parts[4], "locations")) ||
+    !eq(parts[withRegion ? 6 : 4], "operationResults")
+  ) {
+    throw new ValidationError(
+      `${JSON.stringify(id.slice(0, 120))} is not a Lab Services operation result id. Expected /subscriptions/{subscriptionId}/providers/Microsoft.LabServices[/locations/{region}]/operationResults/{operationId}.`,
+      [{ path: "id", message: "expected an operation result id" }],
+    );
+  }
+  const location = withRegion ? (parts[5] as string) : undefined;
+  const operationId = parts[withRegion ? 7 : 5] as string;
+  const canonical = formatOperationResultId({ subscriptionId: parts[1] as string, operationId, ...(location !== undefined ? { location } : {}) });
+  return { id: canonical, subscriptionId: parts[1] as string, location, operationId };
+}
