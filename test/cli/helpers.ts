@@ -56,3 +56,12 @@ export const PLAN_ID = `/subscriptions/${SUB}/resourceGroups/labs-rg/providers/M
 export const ACCOUNT_ID = `/subscriptions/${SUB}/resourceGroups/labs-rg/providers/Microsoft.LabServices/labaccounts/classic-account`;
 export const GALLERY_ID = `/subscriptions/${SUB}/resourceGroups/labs-rg/providers/Microsoft.Compute/galleries/labgallery`;
 export const LAB_ID = `/subscriptions/${SUB}/resourceGroups/labs-rg/providers/Microsoft.LabServices/labs/biology-101`;
+
+/** Runs the CLI in-process with the real clients (no TTY, empty stdin) and captures its output. */
+export async function runCliWithRealClients(argv: string[], env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  const f = fakeStreams({ env, stdin: "" });
+  const code = await run(argv, f.streams);
+  // Let the last writes reach the capture.
+  await new Promise((r) => setImmediate(r));
+  return { code, out: f.out(), err: f.err() };
+}

@@ -9,25 +9,14 @@
  * What breaks it: echoing the request body in an error, printing the options object in --verbose,
  * or logging request bodies at verbose.
  */
-import { PassThrough } from "node:stream";
 import { expect, it } from "vitest";
-import { run } from "../../src/cli/program.js";
+import { runCliWithRealClients } from "../cli/helpers.js";
 import { startEmulator } from "../../src/emulator/index.js";
 import { captureAzureLogs, leaksIn, report, SENTINEL_PASSWORD } from "./helpers.js";
 import { ACCOUNT, GALLERY, PLAN, PLAN_LAB } from "./workflow.js";
 
 async function cli(argv: string[], env: Record<string, string>) {
-  let out = "";
-  let err = "";
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const stdin = new PassThrough();
-  stdin.end();
-  const code = await run(argv, { stdout, stderr, stdin, env });
-  await new Promise((r) => setImmediate(r));
-  return { code, out, err };
+  return runCliWithRealClients(argv, env);
 }
 
 it("the workflow through the CLI (human and --json, successes and failures) never prints the password", { timeout: 60_000 }, async () => {

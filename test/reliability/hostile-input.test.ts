@@ -13,9 +13,8 @@
  * crash (exit code other than 1/2) or reaches a credential.
  */
 import fc from "fast-check";
-import { PassThrough } from "node:stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { run } from "../../src/cli/program.js";
+import { runCliWithRealClients } from "../cli/helpers.js";
 import { LabAccountClient, LabClient, TemplateClient, isValidationError, type GalleryImage } from "../../src/index.js";
 import { countingServer, leaksIn, report, sentinelCredential, suiteSeed, runsOr, SENTINEL_PASSWORD, SENTINEL_TOKEN } from "./helpers.js";
 import { ACCOUNT, CLASSIC_LAB, GALLERY, PLAN, PLAN_LAB } from "./workflow.js";
@@ -281,19 +280,9 @@ describe("SDK: every public method refuses hostile input without a request", () 
 // ---- CLI ----------------------------------------------------------------------------------------
 
 async function cli(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  stdout.on("data", (c: Buffer) => (out += c.toString()));
-  stderr.on("data", (c: Buffer) => (err += c.toString()));
-  const stdin = new PassThrough();
-  stdin.end();
   // A loopback endpoint: the CLI uses the emulator's static credential, so a request that slipped
   // through would reach msw (counted), never a real sign-in.
-  const code = await run(argv, { stdout, stderr, stdin, env: { LAB_GALLERY_ENDPOINT: "http://127.0.0.1:9", LAB_GALLERY_PASSWORD: SENTINEL_PASSWORD, ...env } });
-  await new Promise((r) => setImmediate(r));
-  return { code, out, err };
+  return runCliWithRealClients(argv, { LAB_GALLERY_ENDPOINT: "http://127.0.0.1:9", LAB_GALLERY_PASSWORD: SENTINEL_PASSWORD, ...env });
 }
 
 describe("CLI: every command refuses hostile input without a request", () => {
