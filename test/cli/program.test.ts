@@ -305,9 +305,21 @@ describe("labs", () => {
     });
     const r = await runCli(["--json", ...create, "--admin-user", "teacher"], { labClient: () => client, accountClient: () => fakeAccountClient().client }, { env: { LAB_GALLERY_PASSWORD: SENTINEL } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("hint: Use --credentials-from-image.");
+    // The SDK's hint names SDK options; the CLI says which flags fix it.
+    expect(r.stderr).toContain("hint: This image keeps the template VM's accounts: use --credentials-from-image --username <template admin>");
     expect(r.stdout + r.stderr).not.toContain(SENTINEL);
     expect(r.stdout).toContain("***");
+  });
+
+  it("a credentials error thrown at once (image given as a GalleryImage) gets the CLI hint too", async () => {
+    const { client } = fakeLabClient({
+      createFromGalleryImage: () => {
+        throw new ImageCredentialsError("Image win11-base is Generalized: it needs new admin credentials.", []);
+      },
+    });
+    const r = await runCli([...create, "--credentials-from-image", "--username", "labadmin"], { labClient: () => client, accountClient: () => fakeAccountClient().client }, { env: { LAB_GALLERY_PASSWORD: SENTINEL } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("hint: This image needs new credentials: use --admin-user <name>");
   });
 
   it("--no-wait returns after the request was accepted", async () => {

@@ -4,7 +4,7 @@
  * hidden prompt, never from an argument.
  */
 import { Option, type Command } from "commander";
-import { formatGalleryImageId, parseResourceId, validateName } from "../../index.js";
+import { formatGalleryImageId, isImageCredentialsError, parseResourceId, validateName } from "../../index.js";
 import { createLabOptionsSchema } from "../../clients/lab/schemas.js";
 import { parseInput } from "../../validation/parse.js";
 import type { Lab } from "../../models/lab.js";
@@ -142,10 +142,13 @@ export function registerLabs(program: Command, ctx: () => CliContext): void {
       request.image = await c.deps.accountClient(account, clientOptions).getImage(opts.image);
     }
     const client = c.deps.labClient(account, clientOptions);
-    const poller = client.createFromGalleryImage(request, opts.enableImage ? { enableImage: true } : {});
+    const poller = withCliHint(() => client.createFromGalleryImage(request, opts.enableImage ? { enableImage: true } : {}), plan.kind);
     c.out.info(`Creating lab ${opts.name} on ${describeId(account)} from ${opts.image}…`);
+    const cliError = (e: unknown): never => {
+      throw withCliCredentialsHint(e, plan.kind);
+    };
     if (!opts.wait) {
-      await poller.submitted();
+      await poller.submitted().catch(cliError);
       const state = poller.operationState;
       c.out.result({ status: state?.status ?? "running", name: opts.name, labId: state?.labId }, () => `Lab ${opts.name} is being created; see it with lab-gallery labs show ${opts.name}.`);
       return;
@@ -156,7 +159,7 @@ export function registerLabs(program: Command, ctx: () => CliContext): void {
     try {
       lab = await waitInterruptibly(
         c,
-        (signal) => poller.pollUntilDone({ abortSignal: signal }),
+        (signal) => poller.pollUntilDone({ abortSignal: signal }).catch(cliError),
         async () => {
           throw new InterruptedError("Interrupted.", `The lab goes on being created in Azure; check it with lab-gallery labs show ${opts.name}.`);
         },
@@ -215,4 +218,27 @@ function askVisible(c: CliContext, question: string): Promise<string> {
 function placeholderImageId(account: string): string {
   const p = parseResourceId(account);
   return formatGalleryImageId({ subscriptionId: p.subscriptionId, resourceGroup: p.resourceGroup, gallery: "placeholder", name: "placeholder" });
+}
+
+/**
+ * The SDK's hint for a credentials mismatch names SDK options; on the command line the fix is a
+ * different pair of flags. Returns the error to throw instead, or `e` itself.
+ */
+function withCliCredentialsHint(e: unknown, kind: "new" | "fromImage"): unknown {
+  if (!isImageCredentialsError(e)) return e;
+  return new UsageError(
+    e.message,
+    kind === "new"
+      ? "This image keeps the template VM's accounts: use --credentials-from-image --username <template admin> and that account's password."
+      : "This image needs new credentials: use --admin-user <name> (the password is read from LAB_GALLERY_PASSWORD or a prompt).",
+  );
+}
+
+/** Runs `create`, translating a credentials mismatch it throws (synchronously or not) for the CLI. */
+function withCliHint<T>(create: () => T, kind: "new" | "fromImage"): T {
+  try {
+    return create();
+  } catch (e) {
+    throw withCliCredentialsHint(e, kind);
+  }
 }
