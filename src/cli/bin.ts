@@ -24,6 +24,15 @@ process.on("unhandledRejection", (reason) => {
   }
 });
 
+// `lab-gallery images list | head`: the reader went away. Stop quietly, as Unix tools do, instead of
+// crashing with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 void run(
   process.argv.slice(2),
   { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env },

@@ -51,6 +51,22 @@ export interface DescribedError {
   json: Record<string, unknown>;
 }
 
+/**
+ * SDK hints name SDK options and methods; on the command line the same fix is a flag or a command.
+ * Only phrases the SDK is known to use are rewritten; anything else is shown as the SDK wrote it.
+ */
+const SDK_TO_CLI: ReadonlyArray<readonly [RegExp, string]> = [
+  [/Pass \{ experimentalClassicSaveImage: true \}/g, "Add --experimental-classic-save-image"],
+  [/\{ experimentalClassicSaveImage: true \}/g, "--experimental-classic-save-image"],
+  [/List the images with listImages\(\)/g, "List the images with lab-gallery images list"],
+  [/Use LabAccountClient\.listImages\(\) to find the image/g, "Use lab-gallery images list to find the image"],
+  [/Pass \{ enableImage: true \} as the second argument to enable it first, or LabAccountClient\.setImageEnabled\(name, true\)/g, "Add --enable-image to enable it first, or run lab-gallery images enable <name>"],
+];
+
+export function cliHint(hint: string): string {
+  return SDK_TO_CLI.reduce((h, [from, to]) => h.replace(from, to), hint);
+}
+
 function firstLine(s: string): string {
   return s.split("\n")[0]?.trim() ?? "";
 }
@@ -63,6 +79,7 @@ export function describeError(e: unknown): DescribedError {
   let exitCode = EXIT_FAILURE;
   let hint: string | undefined = (err as { hint?: unknown }).hint as string | undefined;
   if (typeof hint !== "string" || hint.length === 0) hint = undefined;
+  else hint = cliHint(hint);
   let message = err.message;
 
   if (err instanceof UsageError) {

@@ -149,3 +149,15 @@ describe("client options from --endpoint", () => {
     },
   );
 });
+
+describe("SDK hints on the command line", () => {
+  it("rewrites the SDK option and method names it knows into flags and commands", async () => {
+    const { cliHint } = await import("../../src/cli/errors.js");
+    expect(cliHint("Pass { experimentalClassicSaveImage: true } after reading docs/export.md.")).toBe("Add --experimental-classic-save-image after reading docs/export.md.");
+    expect(cliHint("Pass { enableImage: true } as the second argument to enable it first, or LabAccountClient.setImageEnabled(name, true).")).toBe(
+      "Add --enable-image to enable it first, or run lab-gallery images enable <name>.",
+    );
+    expect(cliHint("List the images with listImages(). A gallery image is missing when …")).toBe("List the images with lab-gallery images list. A gallery image is missing when …");
+    expect(cliHint("Check the resource id.")).toBe("Check the resource id.");
+  });
+});
