@@ -64,11 +64,31 @@ export function resourcePath(id: string, ...segments: string[]): string {
   return path;
 }
 
-function withoutAuthorization(response: PipelineResponse): PipelineResponse {
-  const headers = createHttpHeaders(response.request.headers.toJSON());
+function requestWithoutAuthorization(request: PipelineRequest): PipelineRequest {
+  const headers = createHttpHeaders(request.headers.toJSON());
   headers.delete("Authorization");
-  const request: PipelineRequest = { ...response.request, headers };
-  return { ...response, request };
+  return { ...request, headers };
+}
+
+function withoutAuthorization(response: PipelineResponse): PipelineResponse {
+  return { ...response, request: requestWithoutAuthorization(response.request) };
+}
+
+/**
+ * A copy of a transport-level RestError (no HTTP answer) whose `request` has no Authorization
+ * header. The http client's error holds the signed request object, so `err.cause.request.headers`
+ * would hand the bearer token to whoever logs or serialises the cause chain (issue 10: no token in
+ * a `cause` chain). Nested RestError causes (noResendOfUnsafeWritesPolicy wraps one) are copied too.
+ */
+function sanitizeRestError(e: RestError, depth = 0): RestError {
+  const copy = new RestError(e.message, {
+    ...(e.code !== undefined ? { code: e.code } : {}),
+    ...(e.statusCode !== undefined ? { statusCode: e.statusCode } : {}),
+    ...(e.request ? { request: requestWithoutAuthorization(e.request) } : {}),
+  });
+  const cause = (e as { cause?: unknown }).cause;
+  if (cause !== undefined) (copy as { cause?: unknown }).cause = isRestError(cause) && depth < 5 ? sanitizeRestError(cause, depth + 1) : cause;
+  return copy;
 }
 
 export class ArmTransport {
@@ -168,7 +188,7 @@ export class ArmTransport {
     if (e instanceof Error && (e.name === "AbortError" || e.name === "UntrustedUrlError")) return e;
     if (isRestError(e) && e.statusCode === undefined) {
       return new ConnectionError(`${method} ${new URL(url).pathname} got no answer from ${new URL(url).host}: ${e.code ?? e.message}.`, {
-        cause: e,
+        cause: sanitizeRestError(e),
         hint: "Check the network, proxy settings and the endpoint; the request may or may not have reached the service.",
       });
     }

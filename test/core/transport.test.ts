@@ -266,6 +266,23 @@ describe("transport: responses and errors", () => {
     await expect(transport().send({ method: "GET", path: LAB_PATH, api: "labPlans" })).rejects.toBeInstanceOf(ConnectionError);
   });
 
+  it("a ConnectionError's cause chain holds no request carrying the bearer token", async () => {
+    msw.server.use(http.post(`${LAB_URL}/publish`, () => HttpResponse.error()));
+    const err = await transport({ retryOptions: { maxRetries: 2, retryDelayInMs: 1 } })
+      .send({ method: "POST", path: `${LAB_PATH}/publish`, api: "labPlans" })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ConnectionError);
+    // Walk the cause chain the way a logger or a debugger would: properties, not util.inspect.
+    let c: unknown = (err as Error).cause;
+    let depth = 0;
+    for (; c !== undefined && depth < 10; depth++) {
+      const req = (c as { request?: { headers: { get(n: string): string | undefined } } }).request;
+      expect(req?.headers.get("authorization")).toBeUndefined();
+      c = (c as { cause?: unknown }).cause;
+    }
+    expect(depth).toBeGreaterThan(0);
+  });
+
   it("sends a JSON body with its content type", async () => {
     let got: unknown;
     msw.server.use(
