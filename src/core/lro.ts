@@ -156,6 +156,10 @@ export async function pollLro(transport: ArmTransport, handle: LroHandle, option
       if (raw.status === 202 && raw.body === undefined) {
         return { status: "running", body: undefined, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: undefined };
       }
+      // OperationResults_Get declares 200 OperationResult *or 204* (rest-api.md B.7), and the Lab
+      // Services Azure-AsyncOperation URL is that operationResults URL (G.1): a 204 has no body to
+      // read and says the operation is over (as core-lro reads a status-less 2xx).
+      if (raw.status === 204) return fromBodyStatus(handle, raw, "succeeded");
       const s = statusOf((raw.body as { status?: unknown } | undefined)?.status);
       if (s === undefined) throw new UnexpectedResponseError("An operation status answer had no \"status\" field.", raw.status);
       return fromBodyStatus(handle, raw, s);

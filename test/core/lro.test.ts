@@ -130,6 +130,16 @@ describe("pattern: 202 + Location", () => {
     expect(hits[`GET ${LOC}`]).toBe(3);
   });
 
+  it("an Azure-AsyncOperation poll answered 204 (OperationResults_Get, §B.7) ends the operation", async () => {
+    const hits = routeTable(msw.server, {
+      [`POST ${SAVE_URL}`]: [{ status: 202, headers: threeHeaders(), body: running }],
+      [`GET ${AAO}`]: [{ status: 200, body: running }, { status: 204 }],
+      [`GET ${LOC}`]: [{ status: 200, body: succeeded }],
+    });
+    await expect(poller({ method: "POST", path: SAVE_PATH }, "location")).resolves.toEqual(succeeded);
+    expect(hits).toEqual({ [`POST ${SAVE_URL}`]: 1, [`GET ${AAO}`]: 2, [`GET ${LOC}`]: 1 });
+  });
+
   it("DELETE 202 + Location ending in 204 resolves to undefined", async () => {
     const hits = routeTable(msw.server, {
       [`DELETE ${LAB_URL}`]: [{ status: 202, headers: { Location: LOC } }],
