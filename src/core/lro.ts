@@ -169,8 +169,11 @@ export async function pollLro(transport: ArmTransport, handle: LroHandle, option
       if (raw.status === 202) {
         return { status: "running", body: raw.body, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: percentOf(raw.body) };
       }
-      // The Lab Services swagger lets Location answer 200 + {status: InProgress} (B.7).
-      const s = statusOf((raw.body as { status?: unknown } | undefined)?.status) ?? "succeeded";
+      // The Lab Services swagger lets Location answer 200 + {status: InProgress} (B.7). A Location that
+      // is the resource itself (G.1: PUT's Location is the resource URL) has no `status` but a
+      // `provisioningState`, which decides as it does for a resource poll (D.1).
+      const b = raw.body as { status?: unknown } | undefined;
+      const s = statusOf(b?.status) ?? statusOf(provisioningStateOf(raw.body)) ?? "succeeded";
       return fromBodyStatus(handle, raw, s);
     }
     case "body": {

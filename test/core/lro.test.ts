@@ -130,6 +130,15 @@ describe("pattern: 202 + Location", () => {
     expect(hits[`GET ${LOC}`]).toBe(3);
   });
 
+  it("a Location that is the resource (PUT, §G.1) is polled until its provisioningState is terminal", async () => {
+    const hits = routeTable(msw.server, {
+      [`PUT ${LAB_URL}`]: [{ status: 202, headers: { Location: LAB_URL } }],
+      [`GET ${LAB_URL}`]: [{ status: 200, body: labCreating }, { status: 200, body: labDone }],
+    });
+    await expect(poller({ method: "PUT", path: LAB_PATH }, "original-uri")).resolves.toEqual(labDone);
+    expect(hits[`GET ${LAB_URL}`]).toBe(2);
+  });
+
   it("an Azure-AsyncOperation poll answered 204 (OperationResults_Get, §B.7) ends the operation", async () => {
     const hits = routeTable(msw.server, {
       [`POST ${SAVE_URL}`]: [{ status: 202, headers: threeHeaders(), body: running }],
