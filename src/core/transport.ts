@@ -3,6 +3,8 @@
  * retries, error mapping and logging; clients hand it a resource path and a body and get parsed
  * JSON back. Clients never see a URL, a header or a raw response.
  */
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
 import { ServiceClient, type OperationOptions } from "@azure/core-client";
 import {
   createHttpHeaders,
@@ -14,7 +16,7 @@ import {
   type HttpClient,
   type PipelineResponse,
 } from "@azure/core-rest-pipeline";
-import { resolveClientOptions, type ApiFamily, type ClientOptions, type ResolvedClientOptions } from "./client-options.js";
+import { isLoopbackHost, resolveClientOptions, type ApiFamily, type ClientOptions, type ResolvedClientOptions } from "./client-options.js";
 import { ConnectionError, UnexpectedResponseError, ValidationError, armErrorFromResponse, parseRetryAfterMs } from "./errors.js";
 import { logger } from "./logger.js";
 import { armAuthPolicy, assertTrustedUrl, noResendOfUnsafeWritesPolicy, retryAfterClampPolicy, throttleRetryPolicy } from "./policies.js";
@@ -67,7 +69,9 @@ export function resourcePath(id: string, ...segments: string[]): string {
 function requestWithoutAuthorization(request: PipelineRequest): PipelineRequest {
   const headers = createHttpHeaders(request.headers.toJSON());
   headers.delete("Authorization");
-  return { ...request, headers };
+  // The agent's live sockets keep the raw request head (`_httpMessage._header`), token included.
+  const { agent: _agent, ...rest } = request;
+  return { ...rest, headers };
 }
 
 function withoutAuthorization(response: PipelineResponse): PipelineResponse {
@@ -99,6 +103,12 @@ export class ArmTransport {
     this.options = resolveClientOptions(options);
     const o = this.options;
     const pipeline = createPipelineFromOptions({
+      // core's proxy policy sends every request through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY lists
+      // the host; for a plain-http loopback endpoint (the emulator) that put the request, bearer
+      // token included, in cleartext on the way to the proxy — which cannot reach this machine's
+      // loopback anyway. A loopback endpoint is always reached directly: core skips the proxy for a
+      // request that already has an agent.
+      ...(isLoopbackHost(o.endpoint.hostname) ? { agent: o.endpoint.protocol === "http:" ? new HttpAgent({ keepAlive: true }) : new HttpsAgent({ keepAlive: true }) } : {}),
       retryOptions: o.retryOptions,
       userAgentOptions: { userAgentPrefix: [o.userAgentPrefix, `azure-lab-gallery/${SDK_VERSION}`].filter(Boolean).join(" ") },
       // ARM does not redirect management calls; following one could carry the request elsewhere.
