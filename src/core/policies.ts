@@ -139,18 +139,24 @@ function throttleWaitMs(headers: { get(name: string): string | undefined }): num
  * (`retryOptions.maxRetries: 0`) turns it off.
  */
 export function throttleRetryPolicy(enabled: boolean, budgetMs: number = THROTTLE_BUDGET_MS): PipelinePolicy {
+  // core's retry policy sits outside this one and resends the same request object after a 429 this
+  // policy gave up on; keyed by request, the budget and attempt count hold across those resends
+  // instead of starting afresh each time ((maxRetries + 1) budgets in all).
+  const spent = new WeakMap<object, { waited: number; attempts: number }>();
   return {
     name: "armThrottleRetryPolicy",
     async sendRequest(request, next) {
-      let waited = 0;
-      for (let attempt = 1; ; attempt++) {
+      const used = spent.get(request) ?? { waited: 0, attempts: 0 };
+      spent.set(request, used);
+      for (;;) {
         const response = await next(request);
-        if (!enabled || response.status !== 429 || attempt >= THROTTLE_MAX_ATTEMPTS) return response;
+        used.attempts++;
+        if (!enabled || response.status !== 429 || used.attempts >= THROTTLE_MAX_ATTEMPTS) return response;
         const ms = throttleWaitMs(response.headers);
-        if (ms === undefined || waited + ms > budgetMs) return response;
-        logger.info(`Throttled (429): ${request.method} waits ${ms} ms as asked, attempt ${attempt}.`);
+        if (ms === undefined || used.waited + ms > budgetMs) return response;
+        logger.info(`Throttled (429): ${request.method} waits ${ms} ms as asked, attempt ${used.attempts}.`);
         await sleep(ms, request.abortSignal);
-        waited += ms;
+        used.waited += ms;
       }
     },
   };

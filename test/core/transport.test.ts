@@ -421,6 +421,18 @@ describe("transport: throttling and Retry-After", () => {
       expect(res.status).toBe(429);
       expect(calls).toBe(2);
     });
+    it("the budget holds across core's retries of the same request (they resend the same request object)", async () => {
+      const req = createPipelineRequest({ url: LAB_URL });
+      const policy = throttleRetryPolicy(true, 50);
+      let calls = 0;
+      const send = async (r: typeof req) => (calls++, throttled({ "retry-after-ms": "30" })(r));
+      await policy.sendRequest(req, send);
+      expect(calls).toBe(2);
+      // core's retry policy, outside, sends the same request again after the 429: no fresh budget.
+      const res = await policy.sendRequest(req, send);
+      expect(res.status).toBe(429);
+      expect(calls).toBe(3);
+    });
     it("does nothing when disabled or when the 429 gives no usable wait", async () => {
       for (const [enabled, h] of [[false, { "retry-after": "1" }], [true, {}]] as const) {
         let calls = 0;
