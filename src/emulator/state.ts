@@ -3,7 +3,7 @@
  * bodies a GET returns (their static part); values that depend on time (replication progress, lab plan
  * images) are computed when read. With `statePath` the snapshot is written atomically after every change.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync, existsSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -165,7 +165,8 @@ export function writeAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   const fd = openSync(tmp, "w");
   try {
-    writeSync(fd, text);
+    // writeSync is one write(2) and may write less than asked; writeFileSync on an fd loops to the end.
+    writeFileSync(fd, text);
     fsyncSync(fd);
   } finally {
     closeSync(fd);
