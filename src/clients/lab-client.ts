@@ -92,7 +92,7 @@ export class LabClient {
     const { flags, rest } = splitOperationOptions(operationOptions);
     const validated = validateCreateInput(options, this.backend);
     const driver = new CreateLabDriver(this.backend, validated.input.name, { validated, flags }, rest);
-    return createPoller(driver, { kind: CREATE_KIND, resumed: false, intervalInMs: flags.intervalInMs });
+    return createPoller(driver, { kind: CREATE_KIND, resumed: false, intervalInMs: flags.intervalInMs, abortSignal: rest?.abortSignal });
   }
 
   /**

@@ -112,7 +112,7 @@ export class TemplateClient {
       },
       { imageName: i.imageName, replicateTo: i.replicateTo, preflight: preflight ?? true },
     );
-    return createPoller(driver, { kind: EXPORT_KIND, resumed: false });
+    return createPoller(driver, { kind: EXPORT_KIND, resumed: false, abortSignal: operationOptions.abortSignal });
   }
 
   /**

@@ -69,7 +69,7 @@ export function armOperationPoller<TResult>(
       },
       snapshot: () => handle,
     },
-    { kind: init.kind, resumed: init.resumeFrom !== undefined, intervalInMs: init.intervalInMs },
+    { kind: init.kind, resumed: init.resumeFrom !== undefined, intervalInMs: init.intervalInMs, abortSignal: init.options?.abortSignal },
   );
 }
 

@@ -70,6 +70,12 @@ export interface CreatePollerOptions {
   resumed: boolean;
   /** Fixed wait between polls; overrides the service's `Retry-After`. */
   intervalInMs?: number | undefined;
+  /**
+   * The `abortSignal` given to the method that created the poller. It also stops the waits between
+   * polls when `pollUntilDone` gets no signal of its own; otherwise an abort would only be noticed
+   * at the next request, up to a whole polling interval later.
+   */
+  abortSignal?: AbortSignalLike | undefined;
 }
 
 class DriverPoller<TState extends OperationState<TResult>, TResult> implements PollerLike<TState, TResult> {
@@ -135,9 +141,10 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
   }
 
   pollUntilDone(pollOptions?: { abortSignal?: AbortSignalLike }): Promise<TResult> {
-    const signal = pollOptions?.abortSignal;
+    const explicit = pollOptions?.abortSignal;
+    const signal = explicit ?? this.opts.abortSignal;
     // One loop at a time; a second caller with its own signal gets its own loop only after abort.
-    if (this.running && !signal) return this.running;
+    if (this.running && !explicit) return this.running;
     const run = (async () => {
       // An already-aborted signal means "do not start": nothing may be sent (fetch semantics).
       if (signal?.aborted) throw abortError();
@@ -150,7 +157,7 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
       if (s.status === "succeeded") return s.result as TResult;
       throw s.error ?? new Error(`The operation ended ${s.status}.`);
     })();
-    if (!signal) {
+    if (!explicit) {
       this.running = run;
       // A status read that failed (network, 5xx after retries) leaves the operation running on the
       // service: the next await must poll again rather than replay the cached rejection.

@@ -71,6 +71,23 @@ describe("createPoller timing (fake timers)", () => {
     await expect(done).resolves.toBe("done");
   });
 
+  it("the creating method's abortSignal also stops the wait between polls of a plain await", async () => {
+    const { driver, calls } = scripted([60_000, 60_000]);
+    const ac = new AbortController();
+    const p = createPoller(driver, { kind: "k", resumed: false, abortSignal: ac.signal });
+    const done = p.then(
+      () => "resolved",
+      (e: unknown) => (e as Error).name,
+    );
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toEqual({ start: 1, step: 0 });
+    ac.abort();
+    // No timer needs to fire: the abort ends the 60 s wait at once.
+    await vi.advanceTimersByTimeAsync(0);
+    await expect(done).resolves.toBe("AbortError");
+    expect(calls.step).toBe(0);
+  });
+
   it("abort during a long wait rejects at once, and a later pollUntilDone finishes the same operation", async () => {
     const { driver, calls } = scripted([60_000, 60_000]);
     const p = createPoller(driver, { kind: "k", resumed: false });
