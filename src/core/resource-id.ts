@@ -178,12 +178,13 @@ function checkName(value: unknown, rule: RuleName, what: string): string {
   }
   // The Lab Services pattern `^[-\w\._\(\)]+$` admits "." and "..": as a path segment either one is
   // a dot-segment that URL normalisation (RFC 3986 §5.2.4) resolves, so `labs/..` would address the
-  // parent. ARM itself refuses names ending in "."; refuse dot-only names for every rule.
-  if (value.length > r.max || !r.pattern.test(value) || /^\.+$/.test(value)) {
+  // parent. ARM itself refuses names ending in "."; the SDK also refuses any name containing "..",
+  // which no real resource needs and which only ever appears in traversal attempts.
+  const dots = /^\.+$/.test(value) || value.endsWith(".") || value.includes("..");
+  if (value.length > r.max || !r.pattern.test(value) || dots) {
     const shown = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-    throw new ValidationError(`${what} ${JSON.stringify(shown)} is not valid: expected ${r.describe}.`, [
-      { path: what, message: `expected ${r.describe}` },
-    ]);
+    const why = dots ? "a name must not end with '.' or contain '..'" : `expected ${r.describe}`;
+    throw new ValidationError(`${what} ${JSON.stringify(shown)} is not valid: ${why}.`, [{ path: what, message: why }]);
   }
   return value;
 }

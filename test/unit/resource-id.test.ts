@@ -4,6 +4,7 @@ import {
   accountId,
   detectResourceKind,
   formatGalleryImageVersionId,
+  formatLabId,
   formatLabPlanId,
   formatResourceId,
   galleryImageIdFromVersion,
@@ -236,5 +237,16 @@ describe("resource ids: property-based", () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe("names with '..' or a trailing '.'", () => {
+  // The Lab Services pattern admits these; the SDK refuses them (found by the hostile-input suite,
+  // where "..0" slipped through getImage and LabClient.get and was sent).
+  it.each(["..0", "a..b", "lab.", "..", "."])("refuses %j as a lab name", (name) => {
+    expect(() => formatLabId({ subscriptionId: "00000000-0000-0000-0000-000000000000", resourceGroup: "rg", name })).toThrow(ValidationError);
+  });
+  it.each(["a.b", "publisher.offer.sku", "v1.0"])("keeps %j", (name) => {
+    expect(formatLabId({ subscriptionId: "00000000-0000-0000-0000-000000000000", resourceGroup: "rg", name })).toContain(`/labs/${name}`);
   });
 });
