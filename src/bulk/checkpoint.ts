@@ -69,14 +69,14 @@ export interface CheckpointStorage {
 
 const itemSchema = z.object({
   name: z.string(),
-  labId: z.string().optional(),
-  imageName: z.string().optional(),
+  labId: z.optional(z.string()),
+  imageName: z.optional(z.string()),
   state: z.enum(["submitting", "started", "done", "skipped", "failed"]),
-  resumeToken: z.string().optional(),
-  result: z.unknown().optional(),
-  reason: z.string().optional(),
-  error: z.object({ name: z.string(), message: z.string(), code: z.string().optional() }).optional(),
-  uncertain: z.boolean().optional(),
+  resumeToken: z.optional(z.string()),
+  result: z.optional(z.unknown()),
+  reason: z.optional(z.string()),
+  error: z.optional(z.object({ name: z.string(), message: z.string(), code: z.optional(z.string()) })),
+  uncertain: z.optional(z.boolean()),
   updatedAt: z.string(),
 });
 
@@ -84,7 +84,7 @@ const checkpointSchema = z.object({
   format: z.literal(CHECKPOINT_FORMAT),
   job: z.enum(["exportAllTemplates", "createLabsFromImage"]),
   accountId: z.string(),
-  image: z.string().optional(),
+  image: z.optional(z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
   items: z.record(z.string(), itemSchema),

@@ -78,8 +78,8 @@ export interface CreateLabsFromImageReport {
 
 const optionsSchema = z.strictObject({
   ...commonOptionShape,
-  ifExists: z.enum(["fail", "reuse"]).optional(),
-  enableImage: z.boolean().optional(),
+  ifExists: z.optional(z.enum(["fail", "reuse"])),
+  enableImage: z.optional(z.boolean()),
 });
 
 const MAX_LABS = 5000;

@@ -79,9 +79,9 @@ export interface ExportAllTemplatesReport {
 
 const optionsSchema = z.strictObject({
   ...commonOptionShape,
-  namePattern: z.string().min(1).max(200).optional(),
-  replicateTo: z.union([z.literal("geography"), z.array(z.string().min(1)).min(1).max(100)]).optional(),
-  experimentalClassicSaveImage: z.boolean().optional(),
+  namePattern: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  replicateTo: z.optional(z.union([z.literal("geography"), z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(100))])),
+  experimentalClassicSaveImage: z.optional(z.boolean()),
 });
 
 const uncertainError = (lab: string) =>

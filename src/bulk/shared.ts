@@ -8,16 +8,16 @@ import type { AdaptivePool } from "./pool.js";
 export const MAX_CONCURRENCY = 64;
 
 export const commonOptionShape = {
-  concurrency: z.number().int().min(1).max(MAX_CONCURRENCY).optional(),
-  checkpoint: z
-    .union([
-      z.string().min(1),
+  concurrency: z.optional(z.number().check(z.int(), z.gte(1), z.lte(MAX_CONCURRENCY))),
+  checkpoint: z.optional(
+    z.union([
+      z.string().check(z.minLength(1)),
       z.custom<object>((v) => typeof v === "object" && v !== null && typeof (v as { load?: unknown }).load === "function" && typeof (v as { save?: unknown }).save === "function", "must be a file path or a { load, save } object"),
-    ])
-    .optional(),
-  signal: z.custom<object>((v) => typeof v === "object" && v !== null && typeof (v as { aborted?: unknown }).aborted === "boolean", "must be an AbortSignal").optional(),
-  onProgress: z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function").optional(),
-  clientOptions: z.record(z.string(), z.unknown()).optional(),
+    ]),
+  ),
+  signal: z.optional(z.custom<object>((v) => typeof v === "object" && v !== null && typeof (v as { aborted?: unknown }).aborted === "boolean", "must be an AbortSignal")),
+  onProgress: z.optional(z.custom<(...args: never[]) => unknown>((v) => typeof v === "function", "must be a function")),
+  clientOptions: z.optional(z.record(z.string(), z.unknown())),
 };
 
 /** A JSON-safe summary of an error for a checkpoint (message only: SDK messages carry no secret). */

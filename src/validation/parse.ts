@@ -2,8 +2,18 @@
  * The one way public methods validate their input: a private zod schema, parsed before any
  * request, whose failure becomes a `ValidationError` listing every issue with its path.
  */
-import * as z from "zod";
+import * as z from "zod/mini";
+import en from "zod/v4/locales/en.js";
 import { ValidationError, type ValidationIssue } from "../core/errors.js";
+
+/**
+ * zod/mini registers no locale, so its default messages would all be "Invalid input". The classic
+ * API registers English the first time a schema is built; to keep the same messages without
+ * changing zod's global configuration for anyone else, English is passed to each parse here, and
+ * only used when no locale has been configured globally (as classic zod would do).
+ */
+const english = en().localeError;
+const parseContext = { error: (issue: z.core.$ZodRawIssue) => (z.config().localeError ? undefined : english(issue)) };
 
 /** Field names whose values must never be echoed in an error message. */
 const SECRET_KEYS = /pass(word)?|secret|token|key/i;
@@ -13,8 +23,8 @@ function pathOf(path: readonly PropertyKey[]): string {
 }
 
 /** Parses `input` with `schema` or throws `ValidationError` naming `what` (e.g. "createFromGalleryImage options"). */
-export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string, hint?: string): z.output<S> {
-  const r = schema.safeParse(input);
+export function parseInput<S extends z.ZodMiniType>(schema: S, input: unknown, what: string, hint?: string): z.output<S> {
+  const r = z.safeParse(schema, input, parseContext);
   if (r.success) return r.data;
   const issues: ValidationIssue[] = r.error.issues.map((i) => {
     const path = pathOf(i.path) || "(input)";

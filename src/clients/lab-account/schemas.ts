@@ -13,20 +13,20 @@ const isObject = (v: unknown): boolean => typeof v === "object" && v !== null &&
 
 /** The `OperationOptions` of `@azure/core-client`, checked only for shape (they are passed through). */
 export const operationOptionsShape = {
-  abortSignal: z
-    .custom<NonNullable<OperationOptions["abortSignal"]>>((v) => isObject(v) && typeof (v as { aborted?: unknown }).aborted === "boolean", {
+  abortSignal: z.optional(
+    z.custom<NonNullable<OperationOptions["abortSignal"]>>((v) => isObject(v) && typeof (v as { aborted?: unknown }).aborted === "boolean", {
       error: "expected an AbortSignal (e.g. AbortSignal.timeout(60_000))",
-    })
-    .optional(),
-  requestOptions: z
-    .custom<NonNullable<OperationOptions["requestOptions"]>>(isObject, { error: "expected an object such as { timeout: 30000 }" })
-    .optional(),
-  tracingOptions: z.custom<NonNullable<OperationOptions["tracingOptions"]>>(isObject, { error: "expected an object" }).optional(),
-  serializerOptions: z.custom<NonNullable<OperationOptions["serializerOptions"]>>(isObject, { error: "expected an object" }).optional(),
-  onResponse: z.custom<NonNullable<OperationOptions["onResponse"]>>((v) => typeof v === "function", { error: "expected a function" }).optional(),
+    }),
+  ),
+  requestOptions: z.optional(
+    z.custom<NonNullable<OperationOptions["requestOptions"]>>(isObject, { error: "expected an object such as { timeout: 30000 }" }),
+  ),
+  tracingOptions: z.optional(z.custom<NonNullable<OperationOptions["tracingOptions"]>>(isObject, { error: "expected an object" })),
+  serializerOptions: z.optional(z.custom<NonNullable<OperationOptions["serializerOptions"]>>(isObject, { error: "expected an object" })),
+  onResponse: z.optional(z.custom<NonNullable<OperationOptions["onResponse"]>>((v) => typeof v === "function", { error: "expected a function" })),
 };
 
-export const operationOptionsSchema = z.strictObject(operationOptionsShape).optional();
+export const operationOptionsSchema = z.optional(z.strictObject(operationOptionsShape));
 
 /** Keeps only the operation options that are set (the transport's types do not accept `undefined` values). */
 export function operationOptions(parsed: { [K in keyof OperationOptions]?: OperationOptions[K] | undefined } | undefined): OperationOptions {
@@ -43,64 +43,77 @@ export function operationOptions(parsed: { [K in keyof OperationOptions]?: Opera
 const GALLERY_ID_EXAMPLE = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/galleries/{galleryName}";
 
 /** A Compute Gallery id, returned in canonical casing. */
-export const galleryIdSchema = z
-  .string({ error: `expected a gallery resource id such as ${GALLERY_ID_EXAMPLE}` })
-  .transform((value, ctx): GalleryId => {
+export const galleryIdSchema = z.pipe(
+  z.string({ error: `expected a gallery resource id such as ${GALLERY_ID_EXAMPLE}` }),
+  z.transform((value: string, ctx): GalleryId => {
     try {
       return parseResourceId(value, "gallery").id;
     } catch (e) {
-      ctx.addIssue({ code: "custom", message: `${isValidationError(e) ? `${e.message} ` : ""}Expected a gallery resource id such as ${GALLERY_ID_EXAMPLE}.` });
+      // zod/mini's transform context has no addIssue: push the issue as classic zod's addIssue would.
+      ctx.issues.push({
+        code: "custom",
+        message: `${isValidationError(e) ? `${e.message} ` : ""}Expected a gallery resource id such as ${GALLERY_ID_EXAMPLE}.`,
+        input: value,
+      });
       return z.NEVER;
     }
-  });
+  }),
+);
 
-export const attachGalleryOptionsSchema = z
-  .strictObject({
+export const attachGalleryOptionsSchema = z.optional(
+  z.strictObject({
     /** Detach the gallery that is attached now (if another one is) before attaching this one. Default false. */
-    replace: z.boolean({ error: "expected true or false" }).optional(),
+    replace: z.optional(z.boolean({ error: "expected true or false" })),
     /** Check the gallery and the documented rules before writing. Default true. */
-    preflight: z.boolean({ error: "expected true or false" }).optional(),
+    preflight: z.optional(z.boolean({ error: "expected true or false" })),
     ...operationOptionsShape,
-  })
-  .optional();
+  }),
+);
 
 const OS_STATES = ["Generalized", "Specialized"] as const;
 const OS_TYPES = ["Windows", "Linux"] as const;
 const SOURCES = ["gallery", "marketplace"] as const;
 
-export const listImagesOptionsSchema = z
-  .strictObject({
+export const listImagesOptionsSchema = z.optional(
+  z.strictObject({
     /** Only images lab creators may use (`true`) or only the others (`false`). */
-    enabled: z.boolean({ error: "expected true or false" }).optional(),
+    enabled: z.optional(z.boolean({ error: "expected true or false" })),
     /** `"gallery"` for Compute Gallery images, `"marketplace"` for Azure Marketplace images (lab plans only). */
-    source: z.enum(SOURCES, { error: `expected "gallery" or "marketplace"` }).optional(),
-    osState: z.enum(OS_STATES, { error: `expected "Generalized" or "Specialized"` }).optional(),
-    osType: z.enum(OS_TYPES, { error: `expected "Windows" or "Linux"` }).optional(),
+    source: z.optional(z.enum(SOURCES, { error: `expected "gallery" or "marketplace"` })),
+    osState: z.optional(z.enum(OS_STATES, { error: `expected "Generalized" or "Specialized"` })),
+    osType: z.optional(z.enum(OS_TYPES, { error: `expected "Windows" or "Linux"` })),
     /** Case-insensitive text the display name must contain. */
-    displayName: z
-      .string({ error: "expected text that the display name contains, e.g. \"windows 11\"" })
-      .trim()
-      .min(1, { error: "expected at least one character, e.g. \"windows 11\"" })
-      .max(256, { error: "expected at most 256 characters" })
-      .optional(),
+    displayName: z.optional(
+      z
+        .string({ error: "expected text that the display name contains, e.g. \"windows 11\"" })
+        .check(
+          z.trim(),
+          z.minLength(1, { error: "expected at least one character, e.g. \"windows 11\"" }),
+          z.maxLength(256, { error: "expected at most 256 characters" }),
+        ),
+    ),
     ...operationOptionsShape,
-  })
-  .optional();
+  }),
+);
 
 /** An image name or one of the ids `getImage` accepts; checked in detail by the resolver. */
 export const imageRefSchema = z
   .string({ error: "expected an image name such as \"win11-base\" or an image, gallery image definition or version id" })
-  .trim()
-  .min(1, { error: "expected an image name such as \"win11-base\" or an image id, not an empty string" })
-  .max(2000, { error: "expected at most 2000 characters" });
+  .check(
+    z.trim(),
+    z.minLength(1, { error: "expected an image name such as \"win11-base\" or an image id, not an empty string" }),
+    z.maxLength(2000, { error: "expected at most 2000 characters" }),
+  );
 
 /** One name/id or a list of them; a single string is taken as a list of one. */
-export const imageRefsSchema = z.preprocess(
-  (v) => (typeof v === "string" ? [v] : v),
+export const imageRefsSchema = z.pipe(
+  z.transform((v: unknown) => (typeof v === "string" ? [v] : v)),
   z
     .array(imageRefSchema, { error: "expected an image name such as \"win11-base\" or a list of image names" })
-    .min(1, { error: "expected at least one image name, e.g. [\"win11-base\"]" })
-    .max(500, { error: "expected at most 500 image names per call" }),
+    .check(
+      z.minLength(1, { error: "expected at least one image name, e.g. [\"win11-base\"]" }),
+      z.maxLength(500, { error: "expected at most 500 image names per call" }),
+    ),
 );
 
 export const enabledSchema = z.boolean({ error: "expected true (lab creators may use the image) or false" });

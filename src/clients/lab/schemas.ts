@@ -32,24 +32,28 @@ export function minutesToIsoDuration(minutes: number): string {
   return `PT${minutes}M`;
 }
 
-const usageQuota = z
-  .union([
-    z.strictObject({ hours: z.number().min(0).max(MAX_QUOTA_HOURS) }),
-    z.string().refine((s) => isoDurationToHours(s) !== undefined, {
-      message: "expected { hours } or an ISO-8601 duration such as PT10H",
-    }),
-  ])
-  .transform((v, ctx) => {
+const usageQuota = z.pipe(
+  z.union([
+    z.strictObject({ hours: z.number().check(z.gte(0), z.lte(MAX_QUOTA_HOURS)) }),
+    z.string().check(
+      z.refine((s) => isoDurationToHours(s) !== undefined, {
+        message: "expected { hours } or an ISO-8601 duration such as PT10H",
+      }),
+    ),
+  ]),
+  z.transform((v: { hours: number } | string, ctx) => {
     const hours = typeof v === "string" ? (isoDurationToHours(v) as number) : v.hours;
     if (hours > MAX_QUOTA_HOURS) {
-      ctx.addIssue({ code: "custom", message: `the usage quota must be between 0 and ${MAX_QUOTA_HOURS} hours` });
+      // zod/mini's transform context has no addIssue: push the issue as classic zod's addIssue would.
+      ctx.issues.push({ code: "custom", message: `the usage quota must be between 0 and ${MAX_QUOTA_HOURS} hours`, input: v });
       return z.NEVER;
     }
     return hours;
-  });
+  }),
+);
 
 const connectionType = z.enum(["Public", "Private", "None"]);
-const delayMinutes = z.number().int().min(0).max(10_080);
+const delayMinutes = z.number().check(z.int(), z.gte(0), z.lte(10_080));
 
 function isGalleryImage(v: unknown): v is GalleryImage {
   if (typeof v !== "object" || v === null) return false;
@@ -58,31 +62,31 @@ function isGalleryImage(v: unknown): v is GalleryImage {
 }
 
 const image = z.union([
-  z.string().min(1, "expected an image id"),
+  z.string().check(z.minLength(1, "expected an image id")),
   z.custom<GalleryImage>(isGalleryImage, {
     message: "expected a GalleryImage (from LabAccountClient.listImages/getImage) or an image id",
   }),
 ]);
 
 const user = z.strictObject({
-  username: z.string().min(1, "a username is required"),
-  password: z.string().min(1, "a password is required"),
+  username: z.string().check(z.minLength(1, "a username is required")),
+  password: z.string().check(z.minLength(1, "a password is required")),
 });
 
 /** For a generalized image: the accounts Azure creates on the template VM. */
 const newCredentials = z.strictObject({
   kind: z.literal("new"),
   adminUser: user,
-  nonAdminUser: user.optional(),
+  nonAdminUser: z.optional(user),
   /** Give every student VM the same password (lab plans). Default false. */
-  useSharedPassword: z.boolean().optional(),
+  useSharedPassword: z.optional(z.boolean()),
 });
 
 /** For a specialized image: the template VM's original credentials, which the image keeps. */
 const fromImageCredentials = z.strictObject({
   kind: z.literal("fromImage"),
-  username: z.string().min(1, "a username is required"),
-  password: z.string().min(1, "a password is required"),
+  username: z.string().check(z.minLength(1, "a username is required")),
+  password: z.string().check(z.minLength(1, "a password is required")),
 });
 
 // Issue 10 (hostile input): free-text fields travel only in the JSON body, but a control character
@@ -94,60 +98,57 @@ const noControl = "must not contain control characters";
 
 export const createLabOptionsSchema = z.strictObject({
   /** The lab's resource name: 1-100 letters, digits, '-', '_', '.', '(' or ')'. */
-  name: z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[-\w.()]+$/, "use 1-100 letters, digits, '-', '_', '.', '(' or ')'"),
-  title: z.string().min(1).max(120).regex(NO_CONTROL, noControl).optional(),
-  description: z.string().max(2000).regex(NO_CONTROL, noControl).optional(),
+  name: z.string().check(z.minLength(1), z.maxLength(100), z.regex(/^[-\w.()]+$/, "use 1-100 letters, digits, '-', '_', '.', '(' or ')'")),
+  title: z.optional(z.string().check(z.minLength(1), z.maxLength(120), z.regex(NO_CONTROL, noControl))),
+  description: z.optional(z.string().check(z.maxLength(2000), z.regex(NO_CONTROL, noControl))),
   /** Region of the lab, e.g. `westus2` ("West US 2" is accepted). Default: the account's region. */
-  location: z
-    .string()
-    .regex(/^[A-Za-z0-9 ]{2,50}$/, "expected an Azure region name such as westus2")
-    .transform((s) => s.replace(/\s+/g, "").toLowerCase())
-    .optional(),
+  location: z.optional(
+    z.pipe(
+      z.string().check(z.regex(/^[A-Za-z0-9 ]{2,50}$/, "expected an Azure region name such as westus2")),
+      z.transform((s: string) => s.replace(/\s+/g, "").toLowerCase()),
+    ),
+  ),
   image,
   /** VM size, e.g. `Classic_Fsv2_2_4GB_128_S_SSD` (lab plans) or `Medium` (lab accounts). */
-  sku: z.string().min(1).max(100).regex(NO_CONTROL, noControl),
+  sku: z.string().check(z.minLength(1), z.maxLength(100), z.regex(NO_CONTROL, noControl)),
   /** Number of student VMs (lab plans). */
-  capacity: z.number().int().min(0).optional(),
+  capacity: z.optional(z.number().check(z.int(), z.gte(0))),
   /** Hours each student may use: `{ hours: 10 }` or `"PT10H"`, 0-9999 hours. */
   usageQuota,
-  connection: z
-    .strictObject({
-      clientRdpAccess: connectionType.optional(),
-      clientSshAccess: connectionType.optional(),
-      webRdpAccess: connectionType.optional(),
-      webSshAccess: connectionType.optional(),
-    })
-    .optional(),
-  autoShutdown: z
-    .strictObject({
-      shutdownOnDisconnect: z.boolean().optional(),
-      disconnectDelayMinutes: delayMinutes.optional(),
-      shutdownWhenNotConnected: z.boolean().optional(),
-      noConnectDelayMinutes: delayMinutes.optional(),
-      shutdownOnIdle: z.enum(["None", "UserAbsence", "LowUsage"]).optional(),
-      idleDelayMinutes: delayMinutes.optional(),
-    })
-    .optional(),
-  security: z.strictObject({ openAccess: z.boolean().optional() }).optional(),
+  connection: z.optional(
+    z.strictObject({
+      clientRdpAccess: z.optional(connectionType),
+      clientSshAccess: z.optional(connectionType),
+      webRdpAccess: z.optional(connectionType),
+      webSshAccess: z.optional(connectionType),
+    }),
+  ),
+  autoShutdown: z.optional(
+    z.strictObject({
+      shutdownOnDisconnect: z.optional(z.boolean()),
+      disconnectDelayMinutes: z.optional(delayMinutes),
+      shutdownWhenNotConnected: z.optional(z.boolean()),
+      noConnectDelayMinutes: z.optional(delayMinutes),
+      shutdownOnIdle: z.optional(z.enum(["None", "UserAbsence", "LowUsage"])),
+      idleDelayMinutes: z.optional(delayMinutes),
+    }),
+  ),
+  security: z.optional(z.strictObject({ openAccess: z.optional(z.boolean()) })),
   /** `TemplateVM` (default): a template VM students' VMs are copied from; `Image`: no template. */
-  createOption: z.enum(["TemplateVM", "Image"]).default("TemplateVM"),
-  installGpuDrivers: z.boolean().default(false),
+  createOption: z._default(z.enum(["TemplateVM", "Image"]), "TemplateVM"),
+  installGpuDrivers: z._default(z.boolean(), false),
   credentials: z.discriminatedUnion("kind", [newCredentials, fromImageCredentials]),
 });
 
 export const createLabOperationOptionsSchema = z.looseObject({
   /** Read the image and the account before writing (default true). Input validation always runs. */
-  preflight: z.boolean().optional(),
+  preflight: z.optional(z.boolean()),
   /** Enable the image on the account first when it is disabled (default false). */
-  enableImage: z.boolean().optional(),
+  enableImage: z.optional(z.boolean()),
   /** What to do when a lab with this name exists: `fail` (default) or `reuse` it if made from the same image. */
-  ifExists: z.enum(["fail", "reuse"]).optional(),
+  ifExists: z.optional(z.enum(["fail", "reuse"])),
   /** Fixed wait between polls, in ms. */
-  intervalInMs: z.number().min(0).optional(),
+  intervalInMs: z.optional(z.number().check(z.gte(0))),
 });
 
 export type CreateLabInput = z.output<typeof createLabOptionsSchema>;
