@@ -154,10 +154,11 @@ export class Store {
   /** Writes the snapshot when something changed (atomic: temp file, fsync, rename). */
   flush(clockNow: number): void {
     if (!this.dirty) return;
-    this.dirty = false;
     this.data.clock = clockNow;
-    if (!this.statePath) return;
-    writeAtomic(this.statePath, JSON.stringify(this.data));
+    // Still dirty until the write succeeded: a failed write (disk full) is retried on the next
+    // flush instead of being forgotten, and the request that failed to persist answers an error.
+    if (this.statePath) writeAtomic(this.statePath, JSON.stringify(this.data));
+    this.dirty = false;
   }
 }
 
