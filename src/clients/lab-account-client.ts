@@ -29,6 +29,7 @@ import { closeMatches, describeMatches } from "./lab-account/close-matches.js";
 import { parseImageRef, type ImageRef } from "./lab-account/image-ref.js";
 import { attachPermissionError, isPermissionRefusal } from "./lab-account/permissions.js";
 import { LabPlanBackend } from "./lab-account/plan-backend.js";
+import { warnClassicRetirement } from "./retirement.js";
 import {
   attachGalleryOptionsSchema,
   enabledSchema,
@@ -101,6 +102,7 @@ export class LabAccountClient {
     this.kind = this.parsed.kind;
     this.transport = new ArmTransport(options);
     this.backend = BACKENDS[this.kind](this.transport, this.parsed);
+    if (this.kind === "labAccount") warnClassicRetirement(this.accountId);
   }
 
   /**

@@ -16,6 +16,7 @@ import { LabAccountBackend } from "./lab/classic-backend.js";
 import { CREATE_KIND, CreateLabDriver, checkSnapshot } from "./lab/create-operation.js";
 import { LabPlanBackend } from "./lab/plan-backend.js";
 import { validateCreateInput } from "./lab/preflight.js";
+import { warnClassicRetirement } from "./retirement.js";
 import { createLabOperationOptionsSchema, type createLabOptionsSchema } from "./lab/schemas.js";
 
 /** Options of `createFromGalleryImage`; see docs/create-lab.md for every field and its default. */
@@ -73,6 +74,7 @@ export class LabClient {
   constructor(accountId: string, options?: ClientOptions) {
     this.backend = backendFor(accountId, options);
     this.accountId = this.backend.accountId;
+    if (this.backend.generation === "labAccount") warnClassicRetirement(this.accountId);
   }
 
   /**
