@@ -48,6 +48,17 @@ export interface ResumeExportOptions extends ClientOptions {
 
 const EXPORT_KIND = "exportToGallery";
 
+/**
+ * A lab's template VM: export its image into the gallery attached to the lab plan (or lab account)
+ * as a resumable long-running operation with progress, resolving to the `GalleryImage` produced.
+ *
+ * @example
+ * ```ts
+ * const poller = new TemplateClient(labId, { credential }).exportToGallery({ imageName: "biology-2026" });
+ * poller.onProgress((s) => console.log(s.phase, s.percentComplete));
+ * const image = await poller;
+ * ```
+ */
 export class TemplateClient {
   /** The lab, canonical casing. */
   readonly labId: LabId | ClassicLabId;
@@ -78,6 +89,12 @@ export class TemplateClient {
    * Nothing is sent until the poller is awaited (or `submitted()`, `poll()`, `pollUntilDone()`).
    * Invalid input throws `ValidationError` at once. Aborting stops the polling only: the service
    * has no cancel for a save; `serialize()` and `TemplateClient.resumeExport` continue it later.
+   *
+   * RBAC: lab plans — `Microsoft.LabServices/labPlans/saveImage/action` on the lab plan, read on the
+   * lab and its VMs (`Microsoft.LabServices/labs/read`, `…/labs/virtualMachines/read`) and on the
+   * gallery (`Microsoft.Compute/galleries/images/read`, `…/images/versions/read`); `replicateTo` adds
+   * `Microsoft.Compute/galleries/images/versions/write`. Classic labs —
+   * `Microsoft.LabServices/labAccounts/labs/environmentSettings/SaveImage/action`.
    *
    * @example
    * const poller = new TemplateClient(labId, { credential }).exportToGallery({ imageName: "biology-2026", replicateTo: "geography" });
@@ -121,6 +138,16 @@ export class TemplateClient {
    * Continues an export from `poller.serialize()`, in this process or another one, without sending
    * the save again; resolves to the same `GalleryImage`. The token holds URLs, ids and names only,
    * so the credential (and endpoint) must be given again in `options`.
+   *
+   * RBAC: read only — the same reads as `exportToGallery` (lab, gallery image and version; the
+   * operation status), plus `Microsoft.Compute/galleries/images/versions/write` when the export
+   * still has to extend the replication regions.
+   *
+   * @example
+   * ```ts
+   * const token = await template.exportToGallery({ imageName: "biology-2026" }).serialize(); // process A
+   * const image = await TemplateClient.resumeExport(token, { credential });                    // process B
+   * ```
    */
   static resumeExport(token: string, options: ResumeExportOptions = {}): PollerLike<ExportState, GalleryImage> {
     const snapshot = parseInput(exportSnapshotSchema, decodeResumeToken(EXPORT_KIND, token), "resume token", "Pass the exact string returned by poller.serialize().");

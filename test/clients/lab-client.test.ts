@@ -648,6 +648,9 @@ describe("get, list, delete", () => {
     const before = emu.requests.length;
     expect(() => client().get("no/slashes")).toThrow(ValidationError);
     expect(() => client().delete("no spaces")).toThrow(ValidationError);
+    // Options are validated too: a typo is an error, not silently ignored, and nothing is sent.
+    expect(() => client().get("biology-101", { abortSignl: new AbortController().signal } as never)).toThrow(ValidationError);
+    expect(() => client().list({ bogus: true } as never)).toThrow(ValidationError);
     expect(emu.requests.length).toBe(before);
   });
 });
