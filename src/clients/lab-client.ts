@@ -52,6 +52,9 @@ function splitOperationOptions(o: CreateLabOperationOptions | undefined): { flag
   const parsed = parseInput(createLabOperationOptionsSchema, o ?? {}, "createFromGalleryImage operation options");
   const rest: Record<string, unknown> = { ...(o ?? {}) };
   for (const k of OWN_KEYS) delete rest[k];
+  // What is left must be OperationOptions: a misspelt flag (`ifexists`, `enableImages`) would
+  // otherwise be dropped silently and the creation would run with the default.
+  parseInput(operationOptionsSchema, rest, "createFromGalleryImage operation options", `Known options: ${OWN_KEYS.join(", ")}, abortSignal, requestOptions, tracingOptions, serializerOptions, onResponse.`);
   return {
     flags: {
       preflight: parsed.preflight ?? true,

@@ -644,6 +644,14 @@ describe("get, list, delete", () => {
     await expect(labs.get("biology-101")).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("rejects a misspelt operation option of createFromGalleryImage before sending", () => {
+    const before = emu.requests.length;
+    for (const bad of [{ ifexists: "reuse" }, { enableImages: true }, { abortSignal: "now" }]) {
+      expect(() => client().createFromGalleryImage(opts(), bad as never)).toThrow(ValidationError);
+    }
+    expect(emu.requests.length).toBe(before);
+  });
+
   it("validates names before sending", () => {
     const before = emu.requests.length;
     expect(() => client().get("no/slashes")).toThrow(ValidationError);
