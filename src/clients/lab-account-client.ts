@@ -11,11 +11,9 @@ import {
   NotFoundError,
   PermissionDeniedError,
   UnexpectedResponseError,
-  ValidationError,
   isArmError,
   isNotFoundError,
   isPermissionDeniedError,
-  isValidationError,
   type ArmErrorDetail,
 } from "../core/errors.js";
 import { collect, type PagedAsyncIterableIterator } from "../core/paging.js";
@@ -29,6 +27,7 @@ import { closeMatches, describeMatches } from "./lab-account/close-matches.js";
 import { parseImageRef, type ImageRef } from "./lab-account/image-ref.js";
 import { attachPermissionError, isPermissionRefusal } from "./lab-account/permissions.js";
 import { LabPlanBackend } from "./lab-account/plan-backend.js";
+import { parseAccountId } from "./client-id.js";
 import { warnClassicRetirement } from "./retirement.js";
 import {
   attachGalleryOptionsSchema,
@@ -56,11 +55,6 @@ const BACKENDS = {
 } as const satisfies Record<"labPlan" | "labAccount", (t: ArmTransport, p: ParsedResourceId) => AccountBackend>;
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-const ACCOUNT_FORMS = {
-  labPlan: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.LabServices/labPlans/{name}",
-  labAccount: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.LabServices/labaccounts/{name}",
-};
 
 /**
  * Attach a Compute Gallery to a lab plan or classic lab account and choose which of its images lab
@@ -90,14 +84,7 @@ export class LabAccountClient {
    * @throws ValidationError when the id is neither, or an option is invalid. Nothing is sent.
    */
   constructor(accountId: string, options?: ClientOptions) {
-    try {
-      this.parsed = parseResourceId(accountId, "labPlan", "labAccount");
-    } catch (e) {
-      if (!isValidationError(e)) throw e;
-      throw new ValidationError(`${e.message} LabAccountClient takes a lab plan id (${ACCOUNT_FORMS.labPlan}) or a classic lab account id (${ACCOUNT_FORMS.labAccount}).`, e.issues, {
-        hint: 'Build one with accountId({ subscriptionId, resourceGroup, name, kind: "labPlan" }).',
-      });
-    }
+    this.parsed = parseAccountId(accountId, "LabAccountClient");
     this.accountId = this.parsed.id;
     this.kind = this.parsed.kind;
     this.transport = new ArmTransport(options);

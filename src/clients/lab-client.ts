@@ -7,7 +7,7 @@ import type { ArmOperationState } from "../core/arm-poller.js";
 import type { ClientOptions, OperationOptions } from "../core/client-options.js";
 import type { PagedAsyncIterableIterator } from "../core/paging.js";
 import { createPoller, decodeResumeToken, type PollerLike } from "../core/poller.js";
-import { parseResourceId, validateName, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
+import { validateName, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
 import { ArmTransport } from "../core/transport.js";
 import type { CreateLabState, Lab } from "../models/lab.js";
 import { parseInput, type z } from "../validation/parse.js";
@@ -16,6 +16,7 @@ import { LabAccountBackend } from "./lab/classic-backend.js";
 import { CREATE_KIND, CreateLabDriver, checkSnapshot } from "./lab/create-operation.js";
 import { LabPlanBackend } from "./lab/plan-backend.js";
 import { validateCreateInput } from "./lab/preflight.js";
+import { parseAccountId } from "./client-id.js";
 import { warnClassicRetirement } from "./retirement.js";
 import { operationOptions, operationOptionsSchema } from "./lab-account/schemas.js";
 import { createLabOperationOptionsSchema, type createLabOptionsSchema } from "./lab/schemas.js";
@@ -41,7 +42,7 @@ export type CreateLabOperationOptions = OperationOptions & {
 export type DeleteLabState = ArmOperationState<void>;
 
 function backendFor(accountId: string, options: ClientOptions | undefined): LabBackend {
-  const parsed = parseResourceId(accountId, "labPlan", "labAccount");
+  const parsed = parseAccountId(accountId, "LabClient");
   const transport = new ArmTransport(options);
   return parsed.kind === "labPlan" ? new LabPlanBackend(transport, parsed.id as LabPlanId) : new LabAccountBackend(transport, parsed.id as LabAccountId);
 }

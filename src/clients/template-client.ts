@@ -6,7 +6,7 @@
 import type { ClientOptions, OperationOptions } from "../core/client-options.js";
 import { ValidationError } from "../core/errors.js";
 import { createPoller, decodeResumeToken, type PollerLike } from "../core/poller.js";
-import { parentResourceId, parseResourceId, type ClassicLabId, type LabId } from "../core/resource-id.js";
+import { parentResourceId, type ClassicLabId, type LabId } from "../core/resource-id.js";
 import { ArmTransport } from "../core/transport.js";
 import type { GalleryImage } from "../models/gallery-image.js";
 import type { ExportState } from "../models/lab.js";
@@ -14,6 +14,7 @@ import { parseInput } from "../validation/parse.js";
 import type { ExportBackend } from "./template/backend.js";
 import { ClassicExportBackend } from "./template/classic-export.js";
 import { ExportDriver } from "./template/export-driver.js";
+import { parseLabId } from "./client-id.js";
 import { warnClassicRetirement } from "./retirement.js";
 import { PlanExportBackend } from "./template/plan-export.js";
 import { exportInputSchema, exportOptionsSchema, exportSnapshotSchema, resumeOptionsSchema, type ExportToGalleryInput } from "./template/schemas.js";
@@ -70,7 +71,7 @@ export class TemplateClient {
    *   (`…/Microsoft.LabServices/labaccounts/{account}/labs/{lab}`).
    */
   constructor(labId: string, options: ClientOptions = {}) {
-    const parsed = parseResourceId(labId, "lab", "classicLab");
+    const parsed = parseLabId(labId);
     this.labId = parsed.id;
     this.transport = new ArmTransport(options);
     this.backend =
