@@ -16,6 +16,7 @@ import {
   isPermissionDeniedError,
   type ArmErrorDetail,
 } from "../core/errors.js";
+import { logger } from "../core/logger.js";
 import { collect, type PagedAsyncIterableIterator } from "../core/paging.js";
 import { isResourceId, parseResourceId, type AccountId, type GalleryId, type ParsedResourceId } from "../core/resource-id.js";
 import { ArmTransport, resourcePath } from "../core/transport.js";
@@ -95,7 +96,7 @@ export class LabAccountClient {
   /**
    * Attaches a Compute Gallery. Attaching the gallery that is already attached succeeds without a
    * write. If another gallery is attached, throws `ConflictError` naming it, unless `replace: true`
-   * (then it is detached first). Preflight (on by default, `preflight: false` skips it) reads the
+   * (then it is detached first, and attached again if the new one is refused). Preflight (on by default, `preflight: false` skips it) reads the
    * gallery — it must exist and you must be able to read it — and, for lab plans, checks that it is
    * in the plan's region. When the service refuses for lack of permission, the `PermissionDeniedError`
    * names the Lab Services service principal, its role and the `az role assignment create` command.
@@ -135,10 +136,14 @@ export class LabAccountClient {
       const gallery = await this.readGallery(id, op);
       this.backend.checkGalleryRules(gallery, current);
     }
-    if (current.galleryId !== undefined) await this.backend.detach({ ...current, galleryId: current.galleryId }, op);
+    const previous = current.galleryId;
+    if (previous !== undefined) await this.backend.detach({ ...current, galleryId: previous }, op);
     try {
       await this.backend.attach(id, op);
     } catch (e) {
+      // `replace` must not leave the account with no gallery at all: lab creators would lose every
+      // image of the old one. Put it back, then report why the new one was refused.
+      if (previous !== undefined) await this.reattach(previous, op);
       if (isPermissionRefusal(e)) throw attachPermissionError(this.backend.servicePrincipal, id, this.backend.label, e);
       throw e;
     }
@@ -304,6 +309,18 @@ export class LabAccountClient {
   }
 
   // ---- internals -------------------------------------------------------------------------------
+
+  /** Best effort after a failed `replace`; when even that fails, the log says what to run. */
+  private async reattach(galleryId: GalleryId, op: OperationOptions): Promise<void> {
+    try {
+      await this.backend.attach(galleryId, op);
+    } catch (e) {
+      logger.warning(
+        `attachGallery: attaching the new gallery failed after ${galleryId} was detached, and attaching ${galleryId} again failed too (${e instanceof Error ? e.message : String(e)}). ` +
+          `${this.backend.label} has no gallery now; run attachGallery(${JSON.stringify(galleryId)}) to restore it.`,
+      );
+    }
+  }
 
   private attachedGallery(galleryId: GalleryId): AttachedGallery {
     if (!isResourceId(galleryId, "gallery")) {
