@@ -26,13 +26,6 @@ export function errorSummary(e: unknown): { name: string; message: string; code?
   return { name: err.name, message: err.message, ...(isArmError(err) ? { code: err.code } : {}) };
 }
 
-/** Rebuilds an Error from a checkpoint summary. */
-export function errorFromSummary(s: { name: string; message: string } | undefined, fallback: string): Error {
-  const e = new Error(s?.message ?? fallback);
-  e.name = s?.name ?? "Error";
-  return e;
-}
-
 /** How often a request the service throttled is tried again before the item fails. */
 export const MAX_THROTTLED_ATTEMPTS = 8;
 

@@ -11,13 +11,12 @@ import {
   NotFoundError,
   PermissionDeniedError,
   UnexpectedResponseError,
-  ValidationError,
   isArmError,
   isNotFoundError,
   isPermissionDeniedError,
-  isValidationError,
   type ArmErrorDetail,
 } from "../core/errors.js";
+import { logger } from "../core/logger.js";
 import { collect, type PagedAsyncIterableIterator } from "../core/paging.js";
 import { isResourceId, parseResourceId, type AccountId, type GalleryId, type ParsedResourceId } from "../core/resource-id.js";
 import { ArmTransport, resourcePath } from "../core/transport.js";
@@ -29,6 +28,8 @@ import { closeMatches, describeMatches } from "./lab-account/close-matches.js";
 import { parseImageRef, type ImageRef } from "./lab-account/image-ref.js";
 import { attachPermissionError, isPermissionRefusal } from "./lab-account/permissions.js";
 import { LabPlanBackend } from "./lab-account/plan-backend.js";
+import { parseAccountId } from "./client-id.js";
+import { warnClassicRetirement } from "./retirement.js";
 import {
   attachGalleryOptionsSchema,
   enabledSchema,
@@ -55,11 +56,6 @@ const BACKENDS = {
 } as const satisfies Record<"labPlan" | "labAccount", (t: ArmTransport, p: ParsedResourceId) => AccountBackend>;
 
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
-const ACCOUNT_FORMS = {
-  labPlan: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.LabServices/labPlans/{name}",
-  labAccount: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.LabServices/labaccounts/{name}",
-};
 
 /**
  * Attach a Compute Gallery to a lab plan or classic lab account and choose which of its images lab
@@ -89,24 +85,18 @@ export class LabAccountClient {
    * @throws ValidationError when the id is neither, or an option is invalid. Nothing is sent.
    */
   constructor(accountId: string, options?: ClientOptions) {
-    try {
-      this.parsed = parseResourceId(accountId, "labPlan", "labAccount");
-    } catch (e) {
-      if (!isValidationError(e)) throw e;
-      throw new ValidationError(`${e.message} LabAccountClient takes a lab plan id (${ACCOUNT_FORMS.labPlan}) or a classic lab account id (${ACCOUNT_FORMS.labAccount}).`, e.issues, {
-        hint: 'Build one with accountId({ subscriptionId, resourceGroup, name, kind: "labPlan" }).',
-      });
-    }
+    this.parsed = parseAccountId(accountId, "LabAccountClient");
     this.accountId = this.parsed.id;
     this.kind = this.parsed.kind;
     this.transport = new ArmTransport(options);
     this.backend = BACKENDS[this.kind](this.transport, this.parsed);
+    if (this.kind === "labAccount") warnClassicRetirement(this.accountId);
   }
 
   /**
    * Attaches a Compute Gallery. Attaching the gallery that is already attached succeeds without a
    * write. If another gallery is attached, throws `ConflictError` naming it, unless `replace: true`
-   * (then it is detached first). Preflight (on by default, `preflight: false` skips it) reads the
+   * (then it is detached first, and attached again if the new one is refused). Preflight (on by default, `preflight: false` skips it) reads the
    * gallery — it must exist and you must be able to read it — and, for lab plans, checks that it is
    * in the plan's region. When the service refuses for lack of permission, the `PermissionDeniedError`
    * names the Lab Services service principal, its role and the `az role assignment create` command.
@@ -146,10 +136,14 @@ export class LabAccountClient {
       const gallery = await this.readGallery(id, op);
       this.backend.checkGalleryRules(gallery, current);
     }
-    if (current.galleryId !== undefined) await this.backend.detach({ ...current, galleryId: current.galleryId }, op);
+    const previous = current.galleryId;
+    if (previous !== undefined) await this.backend.detach({ ...current, galleryId: previous }, op);
     try {
       await this.backend.attach(id, op);
     } catch (e) {
+      // `replace` must not leave the account with no gallery at all: lab creators would lose every
+      // image of the old one. Put it back, then report why the new one was refused.
+      if (previous !== undefined) await this.reattach(previous, op);
       if (isPermissionRefusal(e)) throw attachPermissionError(this.backend.servicePrincipal, id, this.backend.label, e);
       throw e;
     }
@@ -315,6 +309,18 @@ export class LabAccountClient {
   }
 
   // ---- internals -------------------------------------------------------------------------------
+
+  /** Best effort after a failed `replace`; when even that fails, the log says what to run. */
+  private async reattach(galleryId: GalleryId, op: OperationOptions): Promise<void> {
+    try {
+      await this.backend.attach(galleryId, op);
+    } catch (e) {
+      logger.warning(
+        `attachGallery: attaching the new gallery failed after ${galleryId} was detached, and attaching ${galleryId} again failed too (${e instanceof Error ? e.message : String(e)}). ` +
+          `${this.backend.label} has no gallery now; run attachGallery(${JSON.stringify(galleryId)}) to restore it.`,
+      );
+    }
+  }
 
   private attachedGallery(galleryId: GalleryId): AttachedGallery {
     if (!isResourceId(galleryId, "gallery")) {

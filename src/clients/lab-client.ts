@@ -7,7 +7,7 @@ import type { ArmOperationState } from "../core/arm-poller.js";
 import type { ClientOptions, OperationOptions } from "../core/client-options.js";
 import type { PagedAsyncIterableIterator } from "../core/paging.js";
 import { createPoller, decodeResumeToken, type PollerLike } from "../core/poller.js";
-import { parseResourceId, validateName, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
+import { validateName, type AccountId, type LabAccountId, type LabPlanId } from "../core/resource-id.js";
 import { ArmTransport } from "../core/transport.js";
 import type { CreateLabState, Lab } from "../models/lab.js";
 import { parseInput, type z } from "../validation/parse.js";
@@ -16,6 +16,9 @@ import { LabAccountBackend } from "./lab/classic-backend.js";
 import { CREATE_KIND, CreateLabDriver, checkSnapshot } from "./lab/create-operation.js";
 import { LabPlanBackend } from "./lab/plan-backend.js";
 import { validateCreateInput } from "./lab/preflight.js";
+import { parseAccountId } from "./client-id.js";
+import { warnClassicRetirement } from "./retirement.js";
+import { operationOptions, operationOptionsSchema } from "./lab-account/schemas.js";
 import { createLabOperationOptionsSchema, type createLabOptionsSchema } from "./lab/schemas.js";
 
 /** Options of `createFromGalleryImage`; see docs/create-lab.md for every field and its default. */
@@ -39,7 +42,7 @@ export type CreateLabOperationOptions = OperationOptions & {
 export type DeleteLabState = ArmOperationState<void>;
 
 function backendFor(accountId: string, options: ClientOptions | undefined): LabBackend {
-  const parsed = parseResourceId(accountId, "labPlan", "labAccount");
+  const parsed = parseAccountId(accountId, "LabClient");
   const transport = new ArmTransport(options);
   return parsed.kind === "labPlan" ? new LabPlanBackend(transport, parsed.id as LabPlanId) : new LabAccountBackend(transport, parsed.id as LabAccountId);
 }
@@ -50,6 +53,9 @@ function splitOperationOptions(o: CreateLabOperationOptions | undefined): { flag
   const parsed = parseInput(createLabOperationOptionsSchema, o ?? {}, "createFromGalleryImage operation options");
   const rest: Record<string, unknown> = { ...(o ?? {}) };
   for (const k of OWN_KEYS) delete rest[k];
+  // What is left must be OperationOptions: a misspelt flag (`ifexists`, `enableImages`) would
+  // otherwise be dropped silently and the creation would run with the default.
+  parseInput(operationOptionsSchema, rest, "createFromGalleryImage operation options", `Known options: ${OWN_KEYS.join(", ")}, abortSignal, requestOptions, tracingOptions, serializerOptions, onResponse.`);
   return {
     flags: {
       preflight: parsed.preflight ?? true,
@@ -61,6 +67,17 @@ function splitOperationOptions(o: CreateLabOperationOptions | undefined): { flag
   };
 }
 
+/**
+ * Labs of one lab plan or classic lab account: create a lab from a gallery image (the credential
+ * rules of Generalized and Specialized images checked before anything is sent), get, list, delete.
+ *
+ * @example
+ * ```ts
+ * const labs = new LabClient(labPlanId, { credential });
+ * const lab = await labs.createFromGalleryImage({ name: "biology-101-b", image, sku: "Classic_Fsv2_2_4GB_128_S_SSD", usageQuota: { hours: 10 }, credentials });
+ * for await (const l of labs.list()) console.log(l.name, l.provisioningState);
+ * ```
+ */
 export class LabClient {
   /** The lab plan or classic lab account id, in canonical casing. */
   readonly accountId: AccountId;
@@ -73,6 +90,7 @@ export class LabClient {
   constructor(accountId: string, options?: ClientOptions) {
     this.backend = backendFor(accountId, options);
     this.accountId = this.backend.accountId;
+    if (this.backend.generation === "labAccount") warnClassicRetirement(this.accountId);
   }
 
   /**
@@ -81,6 +99,15 @@ export class LabClient {
    * any request. The returned poller sends nothing until awaited; it then runs the preflight (one
    * read of the image and of the account), checks the name is free, enables the image when asked,
    * creates the lab and polls until it is ready.
+   *
+   * Lab plans: `PUT labs/{name}` with the image definition id. Classic lab accounts:
+   * `POST labaccounts/{a}/createLab` with the account's shared image id.
+   *
+   * RBAC: lab plans — `Microsoft.LabServices/labs/write` in the resource group and
+   * `Microsoft.LabServices/labPlans/read` + `…/labPlans/images/read` on the plan (the Lab Creator
+   * role, or Lab Services Contributor); `enableImage: true` adds `…/labPlans/images/write`. Classic lab
+   * accounts — `Microsoft.LabServices/labAccounts/createLab/action` and `…/labAccounts/sharedImages/read`
+   * (`…/sharedImages/write` with `enableImage`).
    *
    * @example
    * const lab = await labs.createFromGalleryImage({
@@ -97,7 +124,17 @@ export class LabClient {
 
   /**
    * Continues a creation from `poller.serialize()`, in this or another process. Only polls: the
-   * create request is never sent again (and the token holds no password).
+   * create request is never sent again (and the token holds no password). The credential (and
+   * endpoint) must be given again in `options`.
+   *
+   * RBAC: read only — `Microsoft.LabServices/labs/read` (lab plans) or
+   * `Microsoft.LabServices/labAccounts/labs/read` (classic lab accounts).
+   *
+   * @example
+   * ```ts
+   * const token = await labs.createFromGalleryImage(input).serialize();   // process A
+   * const lab = await LabClient.resumeCreate(token, { credential });       // process B
+   * ```
    */
   static resumeCreate(token: string, options?: ClientOptions & { intervalInMs?: number }): PollerLike<CreateLabState, Lab> {
     const snapshot = checkSnapshot(decodeResumeToken(CREATE_KIND, token));
@@ -107,17 +144,53 @@ export class LabClient {
     return createPoller(driver, { kind: CREATE_KIND, resumed: true, intervalInMs });
   }
 
-  /** Reads one lab of this account. Throws `NotFoundError` when there is none. */
+  /**
+   * Reads one lab of this account. Rejects with `NotFoundError` when there is none; an invalid name
+   * or option throws `ValidationError` synchronously, before any request.
+   *
+   * RBAC: `Microsoft.LabServices/labs/read` (lab plans) or `Microsoft.LabServices/labAccounts/labs/read`
+   * (classic lab accounts), e.g. Reader.
+   *
+   * @example
+   * ```ts
+   * const lab = await labs.get("biology-101-b");
+   * console.log(lab.provisioningState, lab.galleryImageId);
+   * ```
+   */
   get(name: string, options?: OperationOptions): Promise<Lab> {
-    return this.backend.getLab(validateName("labServices", name, "name"), options);
+    const labName = validateName("labServices", name, "name");
+    const op = operationOptions(parseInput(operationOptionsSchema, options, "get options"));
+    return this.backend.getLab(labName, op);
   }
 
-  /** Lists the labs of this lab plan or lab account. */
+  /**
+   * Lists the labs of this lab plan or lab account, following the service's pages.
+   *
+   * RBAC: `Microsoft.LabServices/labs/read` in the resource group (lab plans) or
+   * `Microsoft.LabServices/labAccounts/labs/read` (classic lab accounts), e.g. Reader.
+   *
+   * @throws ValidationError synchronously, before any request, for an invalid option.
+   * @example
+   * ```ts
+   * for await (const lab of labs.list()) console.log(lab.name, lab.state);
+   * ```
+   */
   list(options?: OperationOptions): PagedAsyncIterableIterator<Lab> {
-    return this.backend.listLabs(options);
+    return this.backend.listLabs(operationOptions(parseInput(operationOptionsSchema, options, "list options")));
   }
 
-  /** Deletes a lab (long-running; resolves when the service says it is gone). */
+  /**
+   * Deletes a lab (long-running; resolves when the service says it is gone). `resumeFrom` takes a
+   * token from an earlier delete poller's `serialize()` and only polls.
+   *
+   * RBAC: `Microsoft.LabServices/labs/delete` (lab plans) or `Microsoft.LabServices/labAccounts/labs/delete`
+   * (classic lab accounts).
+   *
+   * @example
+   * ```ts
+   * await labs.delete("biology-101-b");
+   * ```
+   */
   delete(name: string, options?: OperationOptions & { resumeFrom?: string }): PollerLike<DeleteLabState, void> {
     const { resumeFrom, ...rest } = options ?? {};
     return this.backend.deleteLab(validateName("labServices", name, "name"), rest, resumeFrom);

@@ -6,7 +6,7 @@
 import type { ClientOptions, OperationOptions } from "../core/client-options.js";
 import { ValidationError } from "../core/errors.js";
 import { createPoller, decodeResumeToken, type PollerLike } from "../core/poller.js";
-import { parseResourceId, type ClassicLabId, type LabId } from "../core/resource-id.js";
+import { parentResourceId, type ClassicLabId, type LabId } from "../core/resource-id.js";
 import { ArmTransport } from "../core/transport.js";
 import type { GalleryImage } from "../models/gallery-image.js";
 import type { ExportState } from "../models/lab.js";
@@ -14,6 +14,8 @@ import { parseInput } from "../validation/parse.js";
 import type { ExportBackend } from "./template/backend.js";
 import { ClassicExportBackend } from "./template/classic-export.js";
 import { ExportDriver } from "./template/export-driver.js";
+import { parseLabId } from "./client-id.js";
+import { warnClassicRetirement } from "./retirement.js";
 import { PlanExportBackend } from "./template/plan-export.js";
 import { exportInputSchema, exportOptionsSchema, exportSnapshotSchema, resumeOptionsSchema, type ExportToGalleryInput } from "./template/schemas.js";
 
@@ -47,6 +49,17 @@ export interface ResumeExportOptions extends ClientOptions {
 
 const EXPORT_KIND = "exportToGallery";
 
+/**
+ * A lab's template VM: export its image into the gallery attached to the lab plan (or lab account)
+ * as a resumable long-running operation with progress, resolving to the `GalleryImage` produced.
+ *
+ * @example
+ * ```ts
+ * const poller = new TemplateClient(labId, { credential }).exportToGallery({ imageName: "biology-2026" });
+ * poller.onProgress((s) => console.log(s.phase, s.percentComplete));
+ * const image = await poller;
+ * ```
+ */
 export class TemplateClient {
   /** The lab, canonical casing. */
   readonly labId: LabId | ClassicLabId;
@@ -58,13 +71,14 @@ export class TemplateClient {
    *   (`…/Microsoft.LabServices/labaccounts/{account}/labs/{lab}`).
    */
   constructor(labId: string, options: ClientOptions = {}) {
-    const parsed = parseResourceId(labId, "lab", "classicLab");
+    const parsed = parseLabId(labId);
     this.labId = parsed.id;
     this.transport = new ArmTransport(options);
     this.backend =
       parsed.kind === "lab"
         ? new PlanExportBackend(this.transport, parsed.id as LabId)
         : new ClassicExportBackend(this.transport, parsed.id as ClassicLabId);
+    if (parsed.kind === "classicLab") warnClassicRetirement(parentResourceId(parsed));
   }
 
   /**
@@ -76,6 +90,12 @@ export class TemplateClient {
    * Nothing is sent until the poller is awaited (or `submitted()`, `poll()`, `pollUntilDone()`).
    * Invalid input throws `ValidationError` at once. Aborting stops the polling only: the service
    * has no cancel for a save; `serialize()` and `TemplateClient.resumeExport` continue it later.
+   *
+   * RBAC: lab plans — `Microsoft.LabServices/labPlans/saveImage/action` on the lab plan, read on the
+   * lab and its VMs (`Microsoft.LabServices/labs/read`, `…/labs/virtualMachines/read`) and on the
+   * gallery (`Microsoft.Compute/galleries/images/read`, `…/images/versions/read`); `replicateTo` adds
+   * `Microsoft.Compute/galleries/images/versions/write`. Classic labs —
+   * `Microsoft.LabServices/labAccounts/labs/environmentSettings/SaveImage/action`.
    *
    * @example
    * const poller = new TemplateClient(labId, { credential }).exportToGallery({ imageName: "biology-2026", replicateTo: "geography" });
@@ -119,6 +139,16 @@ export class TemplateClient {
    * Continues an export from `poller.serialize()`, in this process or another one, without sending
    * the save again; resolves to the same `GalleryImage`. The token holds URLs, ids and names only,
    * so the credential (and endpoint) must be given again in `options`.
+   *
+   * RBAC: read only — the same reads as `exportToGallery` (lab, gallery image and version; the
+   * operation status), plus `Microsoft.Compute/galleries/images/versions/write` when the export
+   * still has to extend the replication regions.
+   *
+   * @example
+   * ```ts
+   * const token = await template.exportToGallery({ imageName: "biology-2026" }).serialize(); // process A
+   * const image = await TemplateClient.resumeExport(token, { credential });                    // process B
+   * ```
    */
   static resumeExport(token: string, options: ResumeExportOptions = {}): PollerLike<ExportState, GalleryImage> {
     const snapshot = parseInput(exportSnapshotSchema, decodeResumeToken(EXPORT_KIND, token), "resume token", "Pass the exact string returned by poller.serialize().");

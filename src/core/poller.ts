@@ -85,6 +85,8 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
   private readonly listeners = new Set<(s: TState) => void>();
   private lastEmitted = "";
   private running: Promise<TResult> | undefined;
+  /** The driver step in flight, shared by every caller that polls meanwhile. */
+  private stepping: Promise<void> | undefined;
 
   constructor(
     private readonly driver: PollerDriver<TState, TResult>,
@@ -132,10 +134,24 @@ class DriverPoller<TState extends OperationState<TResult>, TResult> implements P
 
   async poll(options?: { abortSignal?: AbortSignalLike }): Promise<TState> {
     await this.submitted();
+    // Drivers are step machines that are not re-entrant (an export step may write, e.g. extend the
+    // replication regions). A caller that arrives while a step runs (`await poller` next to
+    // `pollUntilDone({ abortSignal })`, or `poll()`) waits for that step instead of starting another.
+    if (this.stepping) {
+      await this.stepping.catch(() => undefined);
+      return this.driver.state;
+    }
     if (!this.isDone) {
-      const o = await this.driver.step(options?.abortSignal);
-      this.nextDelay = this.delayFrom(o);
-      this.emit();
+      const run = this.driver.step(options?.abortSignal).then((o) => {
+        this.nextDelay = this.delayFrom(o);
+        this.emit();
+      });
+      this.stepping = run;
+      try {
+        await run;
+      } finally {
+        if (this.stepping === run) this.stepping = undefined;
+      }
     }
     return this.driver.state;
   }

@@ -2,7 +2,7 @@
  * LabAccountClient end to end against the embedded emulator (demo seed), for a lab plan and for a
  * classic lab account. Every test gets a fresh emulator, so state never leaks between tests.
  */
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { startEmulator, type FaultRule } from "../../src/emulator/index.js";
 import { LabAccountClient } from "../../src/clients/lab-account-client.js";
 import type { ClientOptions } from "../../src/core/client-options.js";
@@ -184,6 +184,28 @@ describe.each(GENERATIONS)("$kind", (gen) => {
       const attached = await c.attachGallery(OTHER_GALLERY, { replace: true });
       expect(attached.galleryName).toBe("othergallery");
       expect((await c.getAttachedGallery())?.galleryId).toBe(OTHER_GALLERY);
+    });
+
+    it("replace: true puts the old gallery back when attaching the new one fails", async () => {
+      const c = client(gen.id);
+      await attachFresh(c);
+      await createOtherGallery();
+      const original = ArmTransport.prototype.sendRaw;
+      // The write that attaches the new gallery fails once (HTTP 500); detach and re-attach work.
+      const spy = vi.spyOn(ArmTransport.prototype, "sendRaw").mockImplementation(function (this: ArmTransport, ...args: Parameters<ArmTransport["sendRaw"]>) {
+        const [method, url, body] = args;
+        if ((method === "PATCH" || method === "PUT") && JSON.stringify(body ?? null).includes("othergallery")) {
+          emu.faults.add({ kind: "status", status: 500, method, path: new URL(url).pathname, times: 1 });
+        }
+        return original.apply(this, args);
+      });
+      try {
+        const err = await c.attachGallery(OTHER_GALLERY, { replace: true }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(Error);
+      } finally {
+        spy.mockRestore();
+      }
+      expect((await c.getAttachedGallery())?.galleryId).toBe(GALLERY);
     });
 
     it("preflight: a gallery that does not exist → NotFoundError before any write", async () => {

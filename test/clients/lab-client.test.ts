@@ -644,10 +644,21 @@ describe("get, list, delete", () => {
     await expect(labs.get("biology-101")).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("rejects a misspelt operation option of createFromGalleryImage before sending", () => {
+    const before = emu.requests.length;
+    for (const bad of [{ ifexists: "reuse" }, { enableImages: true }, { abortSignal: "now" }]) {
+      expect(() => client().createFromGalleryImage(opts(), bad as never)).toThrow(ValidationError);
+    }
+    expect(emu.requests.length).toBe(before);
+  });
+
   it("validates names before sending", () => {
     const before = emu.requests.length;
     expect(() => client().get("no/slashes")).toThrow(ValidationError);
     expect(() => client().delete("no spaces")).toThrow(ValidationError);
+    // Options are validated too: a typo is an error, not silently ignored, and nothing is sent.
+    expect(() => client().get("biology-101", { abortSignl: new AbortController().signal } as never)).toThrow(ValidationError);
+    expect(() => client().list({ bogus: true } as never)).toThrow(ValidationError);
     expect(emu.requests.length).toBe(before);
   });
 });

@@ -201,6 +201,33 @@ describe("exportToGallery on a lab plan", () => {
   });
 });
 
+describe("a save the service completes synchronously (200, no Location: B.1 allows it)", () => {
+  it("rides out a failed read while locating the image, and can still be serialized", async () => {
+    const emu = await emulator();
+    await attachPlanGallery(emu);
+    const original = ArmTransport.prototype.sendRaw;
+    // Answer the POST as a synchronous 200 without a body or headers; then fail the next read of
+    // the definition once, as a 503 that the SDK's own retries (off here) would not absorb.
+    const spy = vi.spyOn(ArmTransport.prototype, "sendRaw").mockImplementation(async function (this: ArmTransport, ...args: Parameters<ArmTransport["sendRaw"]>) {
+      const raw = await original.apply(this, args);
+      if (args[0] === "POST" && /\/saveImage\?/i.test(args[1])) {
+        emu.faults.add({ kind: "status", status: 503, method: "GET", path: /\/images\/biology-sync$/i, times: 1 });
+        return { ...raw, status: 200, body: undefined, headers: { get: () => undefined } };
+      }
+      return raw;
+    });
+    stops.push(() => spy.mockRestore());
+    const poller = new TemplateClient(ids(emu).lab, clientOptions(emu, { retryOptions: { maxRetries: 0 } })).exportToGallery({ imageName: "biology-sync" });
+    autoAdvance(emu, 60_000);
+    await poller.submitted();
+    expect(await poller.serialize()).toMatch(/^lgpoll1\./);
+    const image = await poller;
+    expect(image.galleryImageVersionId).toMatch(/biology-sync\/versions\/1\.0\.0$/);
+    expect(emu.requests.some((r) => r.status === 503)).toBe(true);
+    expect(posts(emu)).toBe(1);
+  });
+});
+
 describe("exportToGallery on a classic lab (experimental)", () => {
   it("exports with the opt-in, reports monotone progress and the automatic geography replication", async () => {
     const emu = await emulator();

@@ -167,3 +167,40 @@ describe("resume tokens", () => {
     expect(() => decodeResumeToken("kind-a", v2)).toThrow(/version/);
   });
 });
+
+describe("concurrent callers share one step at a time", () => {
+  it("never runs two driver steps at once, even for a second loop with its own abort signal", async () => {
+    const state: State = { status: "notStarted" };
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let steps = 0;
+    const driver: PollerDriver<State, string> = {
+      state,
+      async start() {
+        state.status = "running";
+        return { delayMs: 0 };
+      },
+      async step() {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await sleep(100);
+        inFlight--;
+        if (++steps >= 3) {
+          state.status = "succeeded";
+          state.result = "done";
+        }
+        return { delayMs: 10 };
+      },
+      snapshot: () => ({}),
+    };
+    const p = createPoller(driver, { kind: "k", resumed: false });
+    const a = p.pollUntilDone();
+    const b = p.pollUntilDone({ abortSignal: new AbortController().signal });
+    const c = p.poll();
+    await vi.advanceTimersByTimeAsync(1000);
+    await expect(Promise.all([a, b])).resolves.toEqual(["done", "done"]);
+    await c;
+    expect(maxInFlight).toBe(1);
+    expect(steps).toBe(3);
+  });
+});

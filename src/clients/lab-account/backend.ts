@@ -69,8 +69,3 @@ export interface AccountBackend {
   getImage(name: string, options: OperationOptions): Promise<ImageEntry | undefined>;
   setEnabled(entry: ImageEntry, enabled: boolean, options: OperationOptions): Promise<GalleryImage>;
 }
-
-/** Region names compare without case and spaces (`West US 2` = `westus2`). */
-export function normalizeRegion(region: string): string {
-  return region.replace(/\s+/g, "").toLowerCase();
-}

@@ -20,7 +20,8 @@ import { formatResourceId, isResourceId, parseResourceId, type GalleryId, type L
 import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import { galleryImageFromLabPlanImage } from "../../models/normalize.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
-import { normalizeRegion, type AccountBackend, type AccountInfo, type Attachment, type GalleryFacts, type ImageEntry, type ServerImageFilter } from "./backend.js";
+import { normalizeRegion } from "../template/geographies.js";
+import { type AccountBackend, type AccountInfo, type Attachment, type GalleryFacts, type ImageEntry, type ServerImageFilter } from "./backend.js";
 import { LAB_PLAN_SERVICE_PRINCIPAL } from "./permissions.js";
 
 type Obj = Record<string, unknown>;

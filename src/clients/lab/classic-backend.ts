@@ -31,11 +31,11 @@ import { galleryImageFromSharedImage } from "../../models/normalize.js";
 import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageRead, LabBackend } from "./backend.js";
 import { sharedImagePutBody } from "../lab-account/classic-backend.js";
 import { buildClassicCreateBody } from "./request-body.js";
+import { normalizeRegion } from "../template/geographies.js";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const normRegion = (s: string) => s.replace(/\s+/g, "").toLowerCase();
 
 /** Reads a property whatever its casing (the preview API's casing is unconfirmed, rest-api.md A.2). */
 function prop(o: Obj, name: string): unknown {
@@ -97,7 +97,7 @@ export class LabAccountBackend implements LabBackend {
     // The lab account itself is in the public 2018-10-15 API (as LabAccountClient reads it).
     const { body } = await this.transport.send<unknown>({ method: "GET", path: resourcePath(this.accountId), api: "labAccounts", options });
     const location = str(obj(body)["location"]);
-    return { location: location === undefined ? undefined : normRegion(location), allowedRegions: [], regionRule: "accountRegion" };
+    return { location: location === undefined ? undefined : normalizeRegion(location), allowedRegions: [], regionRule: "accountRegion" };
   }
 
   async getImage(name: string, options: OperationOptions | undefined): Promise<ImageRead | undefined> {

@@ -26,10 +26,10 @@ import type { Lab } from "../../models/lab.js";
 import { galleryImageFromLabPlanImage, labFromLabPlanLab } from "../../models/normalize.js";
 import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageRead, LabBackend } from "./backend.js";
 import { buildLabPlanBody } from "./request-body.js";
+import { normalizeRegion } from "../template/geographies.js";
 
 type Obj = Record<string, unknown>;
 const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const normRegion = (s: string) => s.replace(/\s+/g, "").toLowerCase();
 
 interface PlanHandle {
   lro: LroHandle;
@@ -75,8 +75,8 @@ export class LabPlanBackend implements LabBackend {
     const p = obj(b["properties"]);
     const allowed = Array.isArray(p["allowedRegions"]) ? (p["allowedRegions"] as unknown[]).filter((x): x is string => typeof x === "string") : [];
     return {
-      location: typeof b["location"] === "string" ? normRegion(b["location"]) : undefined,
-      allowedRegions: allowed.map(normRegion),
+      location: typeof b["location"] === "string" ? normalizeRegion(b["location"]) : undefined,
+      allowedRegions: allowed.map(normalizeRegion),
       regionRule: "allowedRegions",
     };
   }

@@ -113,19 +113,22 @@ export function buildClassicCreateBody(request: CreateLabRequest): unknown {
   const conn = resolveConnection(input, request.osType);
   const creds = input.credentials;
   const admin = creds.kind === "new" ? creds.adminUser : { username: creds.username, password: creds.password };
+  const linuxRdp = request.osType === "Linux" && conn.clientRdpAccess !== "None";
   return {
     name: input.name,
     labParameters: {
       sharedImageResourceId: request.accountImageId,
-      linuxRdpState: enabled(request.osType === "Linux" && conn.clientRdpAccess !== "None"),
+      linuxRdpState: enabled(linuxRdp),
       username: admin.username,
       password: admin.password,
       userQuota: hoursToIsoDuration(input.usageQuota),
       vmSize: input.sku,
       sharedPasswordState: enabled(creds.kind === "new" && creds.useSharedPassword === true),
       templateVmState: enabled(input.createOption === "TemplateVM"),
-      idleShutdownMode: shut.shutdownOnDisconnect ? "OnDisconnect" : "None",
-      idleGracePeriod: minutesToIsoDuration(shut.disconnectDelayMinutes),
+      // The module sends the disconnect pair only when Linux RDP is off (A.4).
+      ...(linuxRdp
+        ? {}
+        : { idleShutdownMode: shut.shutdownOnDisconnect ? "OnDisconnect" : "None", idleGracePeriod: minutesToIsoDuration(shut.disconnectDelayMinutes) }),
       enableDisconnectOnIdle: enabled(shut.shutdownOnIdle !== "None"),
       idleOsGracePeriod: minutesToIsoDuration(shut.idleDelayMinutes),
       enableNoConnectShutdown: enabled(shut.shutdownWhenNotConnected),

@@ -207,7 +207,13 @@ export class ExportDriver implements PollerDriver<ExportState, GalleryImage> {
       };
       this.raise(bandsFor(this.snap.waitForReplication).saveStart);
       this.sync();
-      return await this.afterSavePoll(poll, signal);
+      // From here the save runs in Azure and the snapshot can resume it: an error now must not end
+      // `start` (the poller would keep the rejection and `serialize()` could never give the token).
+      try {
+        return await this.afterSavePoll(poll, signal);
+      } catch (e) {
+        return this.recover(e);
+      }
     } catch (e) {
       if (!(e instanceof Error && e.name === "AbortError")) this.fail(e);
       throw e;
@@ -239,13 +245,18 @@ export class ExportDriver implements PollerDriver<ExportState, GalleryImage> {
       this.transientFailures = 0;
       return out;
     } catch (e) {
-      if (e instanceof Error && e.name === "AbortError") throw e;
-      if (isTransient(e) && ++this.transientFailures <= MAX_TRANSIENT_FAILURES) {
-        // The status read failed, not the export (rest-api.md D.1): wait and read again.
-        return this.delay(isThrottledError(e) ? e.retryAfterInMs : undefined);
-      }
-      return this.fail(e);
+      return this.recover(e);
     }
+  }
+
+  /** An error after the save was accepted: a failed read is retried, anything else fails the export. */
+  private recover(e: unknown): StepOutcome {
+    if (e instanceof Error && e.name === "AbortError") throw e;
+    if (isTransient(e) && ++this.transientFailures <= MAX_TRANSIENT_FAILURES) {
+      // The status read failed, not the export (rest-api.md D.1): wait and read again.
+      return this.delay(isThrottledError(e) ? e.retryAfterInMs : undefined);
+    }
+    return this.fail(e);
   }
 
   private async afterSavePoll(poll: LroPoll, signal: AbortSignalLike | undefined): Promise<StepOutcome> {
