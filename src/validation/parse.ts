@@ -3,17 +3,16 @@
  * request, whose failure becomes a `ValidationError` listing every issue with its path.
  */
 import * as z from "zod/mini";
-import en from "zod/v4/locales/en.js";
 import { ValidationError, type ValidationIssue } from "../core/errors.js";
+import { englishMessage } from "./messages.js";
 
 /**
  * zod/mini registers no locale, so its default messages would all be "Invalid input". The classic
  * API registers English the first time a schema is built; to keep the same messages without
- * changing zod's global configuration for anyone else, English is passed to each parse here, and
- * only used when no locale has been configured globally (as classic zod would do).
+ * changing zod's global configuration for anyone else, English (./messages.ts) is passed to each
+ * parse here, and only used when no locale has been configured globally (as classic zod would do).
  */
-const english = en().localeError;
-const parseContext = { error: (issue: z.core.$ZodRawIssue) => (z.config().localeError ? undefined : english(issue)) };
+const parseContext = { error: (issue: z.core.$ZodRawIssue) => (z.config().localeError ? undefined : englishMessage(issue)) };
 
 /** Field names whose values must never be echoed in an error message. */
 const SECRET_KEYS = /pass(word)?|secret|token|key/i;
