@@ -6,18 +6,9 @@
 import { formatGalleryImageId, isResourceId, parseResourceId, type AccountId, type GalleryImageId } from "../core/resource-id.js";
 import type { GalleryImage, OsState, OsType } from "./gallery-image.js";
 import type { Lab } from "./lab.js";
+import { type Obj, obj, str, prop } from "./json.js";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** Reads a property whatever its casing (the preview lab-account API's casing is unconfirmed, rest-api.md A.2). */
-function prop(o: Obj, name: string): unknown {
-  if (name in o) return o[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
-  return undefined;
-}
 
 /** `Windows`/`Linux` in any casing, else undefined. */
 export function osType(v: unknown): OsType | undefined {

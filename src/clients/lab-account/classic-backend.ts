@@ -25,10 +25,8 @@ import type { GalleryImage } from "../../models/gallery-image.js";
 import { normalizeRegion } from "../template/geographies.js";
 import { type AccountBackend, type AccountInfo, type Attachment, type GalleryFacts, type ImageEntry, type ServerImageFilter } from "./backend.js";
 import { LAB_ACCOUNT_SERVICE_PRINCIPAL } from "./permissions.js";
+import { type Obj, obj, nonEmpty as str } from "../../models/json.js";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
 
 /** The key of `name` in `o` whatever its casing, or `name` itself when absent. */
 function keyOf(o: Obj, name: string): string {

@@ -32,18 +32,9 @@ import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageR
 import { sharedImagePutBody } from "../lab-account/classic-backend.js";
 import { buildClassicCreateBody } from "./request-body.js";
 import { normalizeRegion } from "../template/geographies.js";
+import { type Obj, obj, str, prop } from "../../models/json.js";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
-/** Reads a property whatever its casing (the preview API's casing is unconfirmed, rest-api.md A.2). */
-function prop(o: Obj, name: string): unknown {
-  if (name in o) return o[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
-  return undefined;
-}
 
 interface ClassicHandle {
   name: string;

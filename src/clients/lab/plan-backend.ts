@@ -27,9 +27,8 @@ import { galleryImageFromLabPlanImage, labFromLabPlanLab } from "../../models/no
 import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageRead, LabBackend } from "./backend.js";
 import { buildLabPlanBody } from "./request-body.js";
 import { normalizeRegion } from "../template/geographies.js";
+import { obj } from "../../models/json.js";
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 
 interface PlanHandle {
   lro: LroHandle;

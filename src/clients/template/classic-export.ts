@@ -20,16 +20,9 @@ import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
 import { galleryImageFromSharedImage } from "../../models/normalize.js";
 import type { ExportBackend, PrepareArgs, PreparedExport } from "./backend.js";
-import { obj, str } from "./gallery.js";
 import { attachHint, readOrFail } from "./plan-export.js";
+import { obj, prop, str } from "../../models/json.js";
 
-/** Reads a property whatever its casing (the preview API's casing is unconfirmed, rest-api.md A.2). */
-function prop(o: Record<string, unknown>, name: string): unknown {
-  if (name in o) return o[name];
-  const lower = name.toLowerCase();
-  for (const k of Object.keys(o)) if (k.toLowerCase() === lower) return o[k];
-  return undefined;
-}
 
 export class ClassicExportBackend implements ExportBackend {
   readonly generation = "labAccount";

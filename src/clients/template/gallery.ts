@@ -14,10 +14,8 @@ import {
 import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { OsState, OsType } from "../../models/gallery-image.js";
 import { osState, osType } from "../../models/normalize.js";
+import { obj, str } from "../../models/json.js";
 
-type Obj = Record<string, unknown>;
-export const obj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
-export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
 export interface DefinitionInfo {
   id: GalleryImageId;

@@ -10,7 +10,7 @@ import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
 import { galleryImageFromLabPlanImage } from "../../models/normalize.js";
 import type { ExportBackend, PrepareArgs, PreparedExport } from "./backend.js";
-import { obj, str } from "./gallery.js";
+import { obj, str } from "../../models/json.js";
 import { normalizeRegion } from "./geographies.js";
 
 /** Reads a resource, turning a 404 into the preflight error `reason`. */
