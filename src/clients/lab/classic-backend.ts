@@ -270,7 +270,15 @@ export class LabAccountBackend implements LabBackend {
     const rs = obj(prop(obj(obj(env)["properties"]), "resourceSettings"));
     const shared = str(prop(rs, "sharedImageResourceId"));
     const imageName = shared === undefined ? undefined : this.accountImageName(shared);
-    const image = imageName === undefined ? undefined : await this.getImage(imageName, options).catch(() => undefined);
+    // The gallery id is extra detail: a caller allowed to read the lab but not the account's shared
+    // images still gets the lab. An abort is the caller's decision and always propagates.
+    const image =
+      imageName === undefined
+        ? undefined
+        : await this.getImage(imageName, options).catch((e: unknown) => {
+            if ((e as { name?: unknown } | null)?.name === "AbortError") throw e;
+            return undefined;
+          });
     return this.toLab(body, env, image?.image.galleryImageId);
   }
 
