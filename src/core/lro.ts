@@ -129,7 +129,11 @@ export function interpretInitial(
   // 200/201: done unless the resource says it is still provisioning. A 201 that names an
   // Azure-AsyncOperation but has no provisioningState in its body is still an async create (ARM RPC:
   // 201 Created means "accepted, track it"), so it is polled rather than reported done.
-  const state = statusOf(provisioningStateOf(raw.body));
+  // Likewise a 200 that names an operation URL and whose body is an operation status still running
+  // (the shape the live service gives its 202s, G.1: `{status: "InProgress"}`): the swagger allows
+  // 200 for these actions (B.1), and reading it as done would end a running export early.
+  const opStatus = operationUrl ? statusOf((raw.body as { status?: unknown } | undefined)?.status) : undefined;
+  const state = statusOf(provisioningStateOf(raw.body)) ?? (opStatus === "running" ? "running" : undefined);
   if (state === "running" || (state === undefined && raw.status === 201 && operationUrl)) {
     handle.mode = operationUrl ? "operation" : "body";
     return { handle, poll: { status: "running", body: raw.body, retryAfterMs: parseRetryAfterMs(raw.headers.get("retry-after")), percentComplete: undefined } };

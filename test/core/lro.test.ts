@@ -193,6 +193,15 @@ describe("pattern: Azure-AsyncOperation (all three headers, §G.1)", () => {
     expect(msw.seen.map((r) => `${r.method} ${r.url}`)).toEqual([`POST ${SAVE_URL}?api-version=2023-06-07`, `GET ${AAO}`, `GET ${AAO}`, `GET ${AAO}`, `GET ${LOC}`]);
   });
 
+  it("an initial 200 whose body is a running operation (with the headers) is polled, not reported done", async () => {
+    const hits = routeTable(msw.server, {
+      [`POST ${SAVE_URL}`]: [{ status: 200, headers: threeHeaders(), body: running }],
+      [`GET ${AAO}`]: [{ status: 200, body: running }, { status: 200, body: succeeded }],
+    });
+    await expect(poller({ method: "POST", path: SAVE_PATH }, "azure-async-operation")).resolves.toEqual(succeeded);
+    expect(hits[`GET ${AAO}`]).toBe(2);
+  });
+
   it("final-state-via azure-async-operation returns the operation body without another read", async () => {
     const hits = saveImageRoutes([{ status: 200, body: succeeded }]);
     await expect(poller({ method: "POST", path: SAVE_PATH }, "azure-async-operation")).resolves.toEqual(succeeded);
