@@ -6,7 +6,7 @@
 import type { OperationOptions } from "@azure/core-client";
 import type { OperationState, PollerLike } from "../../core/poller.js";
 import type { PagedAsyncIterableIterator } from "../../core/paging.js";
-import type { AccountId, GalleryImageId } from "../../core/resource-id.js";
+import { parentResourceId, parseResourceId, type AccountId, type GalleryImageId } from "../../core/resource-id.js";
 import type { ArmTransport } from "../../core/transport.js";
 import type { GalleryImage, OsType } from "../../models/gallery-image.js";
 import type { Lab } from "../../models/lab.js";
@@ -89,4 +89,17 @@ export interface LabBackend {
   getLab(name: string, options: OperationOptions | undefined): Promise<Lab>;
   listLabs(options: OperationOptions | undefined): PagedAsyncIterableIterator<Lab>;
   deleteLab(name: string, options: OperationOptions | undefined, resumeFrom?: string): PollerLike<OperationState<void>, void>;
+}
+
+/**
+ * The name of the image `id` names when it is an image of `kind` under `accountId` (any casing);
+ * `undefined` for any other id, so the caller can try the other forms an image may be given in.
+ */
+export function imageNameUnder(id: string, kind: "labPlanImage" | "labAccountSharedImage", accountId: string): string | undefined {
+  try {
+    const p = parseResourceId(id, kind);
+    return parentResourceId(p).toLowerCase() === accountId.toLowerCase() ? p.names[kind === "labPlanImage" ? "image" : "sharedImage"] : undefined;
+  } catch {
+    return undefined;
+  }
 }

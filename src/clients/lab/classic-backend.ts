@@ -16,7 +16,6 @@ import {
   formatClassicLabId,
   formatResourceId,
   isResourceId,
-  parentResourceId,
   parseResourceId,
   type ClassicLabId,
   type GalleryImageId,
@@ -28,7 +27,7 @@ import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
 import type { Lab } from "../../models/lab.js";
 import { galleryImageFromSharedImage } from "../../models/normalize.js";
-import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageRead, LabBackend } from "./backend.js";
+import { imageNameUnder, type AccountInfo, type CreateLabRequest, type CreateProgress, type ExistingLab, type ImageRead, type LabBackend } from "./backend.js";
 import { sharedImagePutBody } from "../lab-account/classic-backend.js";
 import { buildClassicCreateBody } from "./request-body.js";
 import { normalizeRegion } from "../template/geographies.js";
@@ -72,12 +71,7 @@ export class LabAccountBackend implements LabBackend {
   }
 
   accountImageName(id: string): string | undefined {
-    try {
-      const p = parseResourceId(id, "labAccountSharedImage");
-      return parentResourceId(p).toLowerCase() === this.accountId.toLowerCase() ? p.names["sharedImage"] : undefined;
-    } catch {
-      return undefined;
-    }
+    return imageNameUnder(id, "labAccountSharedImage", this.accountId);
   }
 
   private imagePath(name: string): string {

@@ -24,7 +24,7 @@ import { resourcePath, type ArmTransport } from "../../core/transport.js";
 import type { GalleryImage } from "../../models/gallery-image.js";
 import type { Lab } from "../../models/lab.js";
 import { galleryImageFromLabPlanImage, labFromLabPlanLab } from "../../models/normalize.js";
-import type { AccountInfo, CreateLabRequest, CreateProgress, ExistingLab, ImageRead, LabBackend } from "./backend.js";
+import { imageNameUnder, type AccountInfo, type CreateLabRequest, type CreateProgress, type ExistingLab, type ImageRead, type LabBackend } from "./backend.js";
 import { buildLabPlanBody } from "./request-body.js";
 import { normalizeRegion } from "../template/geographies.js";
 import { obj } from "../../models/json.js";
@@ -50,12 +50,7 @@ export class LabPlanBackend implements LabBackend {
   }
 
   accountImageName(id: string): string | undefined {
-    try {
-      const p = parseResourceId(id, "labPlanImage");
-      return parentResourceId(p).toLowerCase() === this.accountId.toLowerCase() ? p.names["image"] : undefined;
-    } catch {
-      return undefined;
-    }
+    return imageNameUnder(id, "labPlanImage", this.accountId);
   }
 
   private imagePath(name: string): string {
